@@ -1,0 +1,35 @@
+using Tomodachi.AppHost.Observability;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Services
+var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
+    .WithHttpHealthCheck("/health");
+var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
+    .WithHttpHealthCheck("/health");
+var knob = builder.AddProject<Projects.Tomodachi_Knob>("knob")
+    .WithHttpHealthCheck("/health");
+
+// Web
+var web = builder.AddProject<Projects.Tomodachi_Web>("web")
+    .WithHttpHealthCheck("/health");
+
+// Gateway
+var gateway = builder.AddProject<Projects.Tomodachi_Gateway>("gateway")
+    .WithReference(inference).WaitFor(inference)
+    .WithReference(memory).WaitFor(memory)
+    .WithReference(knob).WaitFor(knob)
+    .WithReference(web).WaitFor(web)
+    .WithHttpHealthCheck("/health");
+
+// Observability
+if (PrometheusExtensions.IsPrometheusInstalled())
+{
+    builder.AddLocalPrometheus(inference, memory, knob, web, gateway);
+}
+else
+{
+    Console.WriteLine("Prometheus is not on PATH: skipping the local Prometheus (apt-get install prometheus to get it).");
+}
+
+builder.Build().Run();

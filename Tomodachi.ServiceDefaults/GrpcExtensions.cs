@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// gRPC hosting shared by the services: reflection so grpcurl and buf curl can list everything, and the
+/// standard gRPC health service fed by the ASP.NET health checks.
+/// </summary>
+public static class GrpcExtensions
+{
+    public static TBuilder AddGrpcDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks();
+        return builder;
+    }
+
+    /// <summary>
+    /// A typed gRPC client for another Tomodachi service, found by service discovery on its "grpc" endpoint.
+    /// </summary>
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, but the only way to opt out of the defaults.
+    public static IHttpClientBuilder AddGrpcServiceClient<TClient>(this IServiceCollection services, string serviceName, string? name = null)
+        where TClient : class =>
+        services.AddGrpcClient<TClient>(name ?? typeof(TClient).Name, options => options.Address = new Uri($"http://_grpc.{serviceName}"))
+            // Streams outlive the standard handler's request timeout; each call sets its own deadline instead.
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+
+    public static IEndpointRouteBuilder MapGrpcDefaults(this IEndpointRouteBuilder app)
+    {
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        return app;
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// OpenTelemetry for logs, traces and metrics: OTLP to the Aspire dashboard when configured, and always a
+/// Prometheus exporter, so the dashboard and a Prometheus scrape read the same instruments.
+/// </summary>
+public static class TelemetryExtensions
+{
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddProcessInstrumentation()
+                .AddPromtoolCleanNames()
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddAspNetCoreInstrumentation(options =>
+                    // Scrapes and probes every few seconds would drown the real traces.
+                    options.Filter = context => !IsInfrastructurePath(context.Request.Path))
+                .AddGrpcClientInstrumentation()
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a service's own <see cref="System.Diagnostics.Metrics.Meter"/> and
+    /// <see cref="System.Diagnostics.ActivitySource"/> (same name) with every exporter.
+    /// </summary>
+    public static TBuilder AddTomodachiTelemetrySource<TBuilder>(this TBuilder builder, string name) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(name));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(name));
+        return builder;
+    }
+
+    /// <summary>
+    /// Prometheus reserves the "_count" suffix for histograms and summaries, and `promtool check metrics` rejects
+    /// these gauges from the runtime and process instrumentation; they are exported under plural names instead.
+    /// </summary>
+    private static readonly Dictionary<string, string> PromtoolCleanNames = new()
+    {
+        ["dotnet.assembly.count"] = "dotnet.assemblies",
+        ["dotnet.process.cpu.count"] = "dotnet.process.cpus",
+        ["dotnet.timer.count"] = "dotnet.timers",
+        ["process.thread.count"] = "process.threads",
+        ["process.unix.file_descriptor.count"] = "process.unix.file_descriptors",
+    };
+
+    private static MeterProviderBuilder AddPromtoolCleanNames(this MeterProviderBuilder metrics)
+    {
+        foreach (var (instrument, exported) in PromtoolCleanNames)
+        {
+            metrics.AddView(instrument, new MetricStreamConfiguration { Name = exported });
+        }
+
+        return metrics;
+    }
+
+    internal static bool IsInfrastructurePath(Microsoft.AspNetCore.Http.PathString path) =>
+        path.StartsWithSegments(Extensions.HealthEndpointPath)
+        || path.StartsWithSegments(Extensions.AlivenessEndpointPath)
+        || path.StartsWithSegments(Extensions.MetricsEndpointPath);
+}

@@ -1,0 +1,61 @@
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+using Grpc.Reflection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Tomodachi.Gateway.Health;
+using Tomodachi.Gateway.Reflection;
+
+namespace Tomodachi.Gateway.Extensions;
+
+/// <summary>Registers the reverse proxy, reflection for every contract, and per-backend gRPC health.</summary>
+public static class GatewayExtensions
+{
+    public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddServiceDiscoveryDestinationResolver();
+
+        builder.AddContractReflection();
+        builder.AddGrpcDefaults();
+        builder.AddBackendHealth();
+        return builder;
+    }
+
+    /// <summary>
+    /// Backends all answer reflection on the same path, so the gateway answers it itself, for both reflection
+    /// versions (buf curl speaks v1, many tools v1alpha). Registered before AddGrpcReflection, which keeps them.
+    /// </summary>
+    private static void AddContractReflection(this IHostApplicationBuilder builder)
+    {
+        IReadOnlyList<ServiceDescriptor> services =
+        [
+            .. Contracts.All.Select(c => c.Service),
+            Grpc.Health.V1.HealthReflection.Descriptor.Services.Single(),
+        ];
+        builder.Services.AddSingleton(new ReflectionServiceImpl(services));
+        builder.Services.AddSingleton(new ReflectionV1ServiceImpl(services));
+    }
+
+    private static void AddBackendHealth(this IHostApplicationBuilder builder)
+    {
+        var checks = builder.Services.AddHealthChecks();
+        foreach (var contract in Contracts.All)
+        {
+            builder.Services.AddGrpcServiceClient<Grpc.Health.V1.Health.HealthClient>(contract.Backend, contract.Backend);
+            checks.Add(new HealthCheckRegistration(
+                contract.Backend,
+                sp => new BackendHealthCheck(sp.GetRequiredService<Grpc.Net.ClientFactory.GrpcClientFactory>()
+                    .CreateClient<Grpc.Health.V1.Health.HealthClient>(contract.Backend)),
+                failureStatus: null,
+                tags: [Microsoft.Extensions.Hosting.Extensions.RemoteTag]));
+        }
+
+        builder.Services.Configure<Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(options =>
+        {
+            foreach (var contract in Contracts.All)
+            {
+                options.Services.Map(contract.Service.FullName, r => r.Name == contract.Backend);
+            }
+        });
+    }
+}

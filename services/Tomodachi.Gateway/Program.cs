@@ -1,0 +1,17 @@
+using Tomodachi.Gateway.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddGatewayServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapGrpcDefaults();
+app.MapReverseProxy();
+
+app.Run();
+
+/// <summary>Entry point, visible to the gateway's tests.</summary>
+public partial class Program;

@@ -1,0 +1,14 @@
+namespace Tomodachi.Inference.Extensions;
+
+/// <summary>Registers everything the Inference service needs.</summary>
+public static class InferenceExtensions
+{
+    public const string TelemetrySourceName = "Tomodachi.Inference";
+
+    public static IHostApplicationBuilder AddInferenceServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddGrpcDefaults();
+        builder.AddTomodachiTelemetrySource(TelemetrySourceName);
+        return builder;
+    }
+}

@@ -1,0 +1,10 @@
+using Tomodachi.Inference.V1;
+
+namespace Tomodachi.Inference.Grpc;
+
+/// <summary>
+/// The gRPC surface of the Inference service. RPCs not overridden here answer UNIMPLEMENTED.
+/// </summary>
+public sealed class InferenceGrpcService : InferenceService.InferenceServiceBase
+{
+}

@@ -1,0 +1,56 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Grpc.Net.Client;
+
+namespace Tomodachi.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One running AppHost shared by every test in the collection: its ports are fixed, so two at once would collide.
+/// </summary>
+public sealed class SuiteFixture : IAsyncLifetime
+{
+    public static readonly string[] Services = ["inference", "memory", "knob"];
+    public static readonly string[] Resources = [.. Services, "web", "gateway"];
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    private DistributedApplication? app;
+
+    public DistributedApplication App => app ?? throw new InvalidOperationException("The suite has not started.");
+
+    /// <summary>The gateway's gRPC address (HTTP/2 cleartext).</summary>
+    public Uri GatewayGrpc => App.GetEndpoint("gateway", "grpc");
+
+    /// <summary>The gateway's browser/REST address (HTTP/1.1).</summary>
+    public Uri GatewayHttp => App.GetEndpoint("gateway", "http");
+
+    public GrpcChannel CreateGatewayChannel() => GrpcChannel.ForAddress(GatewayGrpc);
+
+    public HttpClient CreateHttpClient(string resource) => App.CreateHttpClient(resource, "http");
+
+    public async Task InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(cts.Token);
+        app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        foreach (var resource in Resources)
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SuiteCollection : ICollectionFixture<SuiteFixture>
+{
+    public const string Name = "suite";
+}
