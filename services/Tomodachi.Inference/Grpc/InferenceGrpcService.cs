@@ -5,6 +5,6 @@ namespace Tomodachi.Inference.Grpc;
 /// <summary>
 /// The gRPC surface of the Inference service. RPCs not overridden here answer UNIMPLEMENTED.
 /// </summary>
-public sealed class InferenceGrpcService : InferenceService.InferenceServiceBase
+public sealed partial class InferenceGrpcService : InferenceService.InferenceServiceBase
 {
 }
