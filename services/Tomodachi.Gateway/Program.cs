@@ -1,3 +1,4 @@
+using Tomodachi.Gateway.Connect;
 using Tomodachi.Gateway.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,7 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
+app.UseMiddleware<ConnectProtocolMiddleware>();
 app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
 app.MapReverseProxy();
