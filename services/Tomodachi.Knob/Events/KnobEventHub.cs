@@ -28,17 +28,6 @@ public sealed class KnobEventHub(IOptions<KnobOptions> options, KnobMetrics metr
         }
     }
 
-    public int WatcherCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _watchers.Count;
-            }
-        }
-    }
-
     /// <summary>
     /// Numbers and delivers an event. Numbering and delivery happen under one lock, so every watcher sees events in
     /// sequence order and a gap in the numbers is exactly what its buffer dropped.
