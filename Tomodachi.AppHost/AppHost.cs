@@ -1,3 +1,4 @@
+using Tomodachi.AppHost.Knob;
 using Tomodachi.AppHost.Observability;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -7,8 +8,7 @@ var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
     .WithHttpHealthCheck("/health");
 var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
     .WithHttpHealthCheck("/health");
-var knob = builder.AddProject<Projects.Tomodachi_Knob>("knob")
-    .WithHttpHealthCheck("/health");
+var knob = builder.AddLocalKnob(); // null when TOMODACHI_KNOB_URL points at a knob on a Raspberry Pi
 
 // Web
 var web = builder.AddProject<Projects.Tomodachi_Web>("web")
@@ -18,14 +18,14 @@ var web = builder.AddProject<Projects.Tomodachi_Web>("web")
 var gateway = builder.AddProject<Projects.Tomodachi_Gateway>("gateway")
     .WithReference(inference).WaitFor(inference)
     .WithReference(memory).WaitFor(memory)
-    .WithReference(knob).WaitFor(knob)
+    .WithKnob(knob)
     .WithReference(web).WaitFor(web)
     .WithHttpHealthCheck("/health");
 
 // Observability
 if (PrometheusExtensions.IsPrometheusInstalled())
 {
-    builder.AddLocalPrometheus(inference, memory, knob, web, gateway);
+    builder.AddLocalPrometheus([inference, memory, .. knob is null ? [] : new[] { knob }, web, gateway]);
 }
 else
 {
