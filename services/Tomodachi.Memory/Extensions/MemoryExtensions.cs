@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Tomodachi.Memory.Embeddings;
 using Tomodachi.Memory.Grpc;
 using Tomodachi.Memory.Memories;
@@ -11,6 +12,7 @@ namespace Tomodachi.Memory.Extensions;
 public static class MemoryExtensions
 {
     public const string TelemetrySourceName = "Tomodachi.Memory";
+    public const string QdrantConnectionName = "qdrant";
 
     public static IHostApplicationBuilder AddMemoryServices(this IHostApplicationBuilder builder)
     {
@@ -25,11 +27,27 @@ public static class MemoryExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IEmbedder, LexicalEmbedder>();
-        builder.Services.AddSingleton<IMemoryStore, EmbeddedMemoryStore>();
+        builder.AddMemoryStore();
         builder.Services.AddSingleton<MemoryChangeFeed>();
         builder.Services.AddSingleton<MemoryMetrics>();
         builder.Services.AddSingleton<MemoryBank>();
         builder.Services.AddHostedService<MemoryStatsReporter>();
         return builder;
+    }
+
+    /// <summary>Qdrant when <c>ConnectionStrings:qdrant</c> names a server, the embedded store otherwise.</summary>
+    private static void AddMemoryStore(this IHostApplicationBuilder builder)
+    {
+        var qdrant = builder.Configuration.GetConnectionString(QdrantConnectionName);
+        if (string.IsNullOrWhiteSpace(qdrant))
+        {
+            builder.Services.AddSingleton<IMemoryStore, EmbeddedMemoryStore>();
+            return;
+        }
+
+        builder.Services.AddSingleton<IMemoryStore>(services => new QdrantMemoryStore(
+            QdrantMemoryStore.CreateClient(qdrant, services.GetRequiredService<ILoggerFactory>()),
+            services.GetRequiredService<IOptions<MemoryOptions>>().Value.QdrantCollection,
+            services.GetRequiredService<ILogger<QdrantMemoryStore>>()));
     }
 }

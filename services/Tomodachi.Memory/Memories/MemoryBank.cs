@@ -54,6 +54,7 @@ public sealed partial class MemoryBank(
 
             stored = await store.OpenAsync(configured, cancellationToken);
             openFailure = null;
+            LogOpened(store.Backend, configured.Name);
             if (stored != configured)
             {
                 LogEmbedderMismatch(stored.Name, stored.Dimension, configured.Name, configured.Dimension);
@@ -186,6 +187,9 @@ public sealed partial class MemoryBank(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stored vectors come from embedder {StoredName} ({StoredDimension} dims) but {ConfiguredName} ({ConfiguredDimension} dims) is configured: searches and writes are refused until Reindex")]
     private partial void LogEmbedderMismatch(string storedName, int storedDimension, string configuredName, int configuredDimension);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Memories are kept in the {Backend} store and embedded with {Embedder}")]
+    private partial void LogOpened(string backend, string embedder);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Backend} memory store could not be opened")]
     private partial void LogOpenFailed(Exception exception, string backend);

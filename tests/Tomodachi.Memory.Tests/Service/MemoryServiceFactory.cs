@@ -37,6 +37,9 @@ public sealed class MemoryServiceFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; } = new(Start);
 
+    /// <summary>Extra configuration, applied when the service first starts.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
     public MemoryService.MemoryServiceClient Client
     {
         get
@@ -49,6 +52,11 @@ public sealed class MemoryServiceFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Memory:DataDirectory", DataDirectory);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
     }
 
