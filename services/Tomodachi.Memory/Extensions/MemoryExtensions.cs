@@ -32,6 +32,7 @@ public static class MemoryExtensions
         builder.Services.AddSingleton<MemoryMetrics>();
         builder.Services.AddSingleton<MemoryBank>();
         builder.Services.AddHostedService<MemoryStatsReporter>();
+        builder.Services.AddHealthChecks().AddCheck<MemoryStoreHealthCheck>("memory-store");
         return builder;
     }
 

@@ -78,6 +78,19 @@ public sealed class EmbedderMismatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Health_is_degraded_until_Reindex_repairs_the_store()
+    {
+        using var http = service!.CreateClient();
+
+        var before = await http.GetStringAsync("/health");
+        await Client.ReindexAsync(new ReindexRequest());
+        var after = await http.GetStringAsync("/health");
+
+        Assert.Equal("Degraded", before);
+        Assert.Equal("Healthy", after);
+    }
+
+    [Fact]
     public async Task Reindex_re_embeds_every_memory_and_searches_work_again()
     {
         var reindexed = await Client.ReindexAsync(new ReindexRequest());
