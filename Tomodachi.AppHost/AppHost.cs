@@ -1,12 +1,17 @@
 using Tomodachi.AppHost.Knob;
+using Tomodachi.AppHost.Memory;
 using Tomodachi.AppHost.Observability;
 
 var builder = DistributedApplication.CreateBuilder(args);
+
+// Memory backend: Qdrant when TOMODACHI_QDRANT names a server or a container runtime can start one, else the embedded store
+var qdrant = builder.AddQdrantIfAvailable();
 
 // Services
 var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
     .WithHttpHealthCheck("/health");
 var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
+    .WithQdrant(qdrant)
     .WithHttpHealthCheck("/health");
 var knob = builder.AddLocalKnob(); // null when TOMODACHI_KNOB_URL points at a knob on a Raspberry Pi
 
