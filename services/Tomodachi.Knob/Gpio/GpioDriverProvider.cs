@@ -37,7 +37,7 @@ public sealed class GpioDriverProvider(IOptions<KnobOptions> options, ILogger<Gp
         var driver = TryOpen(() => new LibGpiodDriver(knob.GpioChip), chipPath, "libgpiod")
             ?? TryOpen(() => new LibGpiodV2Driver(knob.GpioChip), chipPath, "libgpiod-v2")
             ?? throw new InvalidOperationException(
-                $"Knob:Mode is hardware but libgpiod could not be loaded for {chipPath}. Install it (`sudo apt-get install libgpiod2`) or set Knob:Mode=simulated.");
+                $"Knob:Mode is {knob.Mode} and {chipPath} exists, but libgpiod could not be loaded. Install it (`sudo apt-get install libgpiod2`) or set Knob:Mode=simulated.");
         logger.LogInformation("Knob runs on {ChipPath} through {Driver}", chipPath, driver.Name);
         return driver;
     }
