@@ -55,7 +55,10 @@ public sealed class InferenceOptions
 
     /// <summary>Most tokens the orchestrator may spend on its routing decision.</summary>
     [Range(8, 512)]
-    public int OrchestratorMaxTokens { get; set; } = 64;
+    public int OrchestratorMaxTokens { get; set; } = 128;
+
+    /// <summary>Who routes messages: the model (grammar-constrained JSON), or the fixed rule alone.</summary>
+    public OrchestratorMode OrchestratorMode { get; set; } = OrchestratorMode.Model;
 
     /// <summary>Persona used when neither the request nor the orchestrator names one.</summary>
     [Required]
@@ -67,6 +70,16 @@ public sealed class InferenceOptions
 
     /// <summary>Sizes of the generated demo model.</summary>
     public DemoModelOptions Demo { get; set; } = new();
+}
+
+/// <summary>How the orchestrator decides.</summary>
+public enum OrchestratorMode
+{
+    /// <summary>The model writes a grammar-constrained JSON decision; unusable output falls back to the rule.</summary>
+    Model,
+
+    /// <summary>The fixed rule only: default persona, search memory with the message. For models too small to route.</summary>
+    Rules,
 }
 
 /// <summary>One persona: a way of replying.</summary>

@@ -26,6 +26,11 @@ public sealed class Orchestrator(PersonaCatalog personas, IOptions<InferenceOpti
 
     public async Task<OrchestratorDecision> DecideAsync(LoadedModel model, int slot, string message, CancellationToken cancellationToken)
     {
+        if (options.Value.OrchestratorMode == OrchestratorMode.Rules)
+        {
+            return Fallback(message);
+        }
+
         var system = new StringBuilder("Route the user's message. Answer with JSON only: which persona replies, whether to ")
             .Append("search long-term memory, and the search query. Personas:");
         foreach (var persona in personas.All)

@@ -59,6 +59,10 @@ internal static class GgufVocabulary
         return [.. pieces];
     }
 
+    /// <summary>
+    /// Pieces in the order they are kept. SentencePiece only reaches a piece by merging two shorter ones, so every
+    /// word comes with all of its prefixes.
+    /// </summary>
     private static IEnumerable<string> Candidates()
     {
         for (var c = ' ' + 1; c < 127; c++)
@@ -69,22 +73,23 @@ internal static class GgufVocabulary
         yield return WordStart.ToString();
         foreach (var word in CommonWords)
         {
-            yield return WordStart + word;
-            yield return word;
+            foreach (var text in new[] { WordStart + word, word })
+            {
+                for (var length = 2; length <= text.Length; length++)
+                {
+                    yield return text[..length];
+                }
+            }
         }
 
-        for (var c = 'a'; c <= 'z'; c++)
-        {
-            yield return WordStart.ToString() + c;
-        }
-
-        foreach (var piece in new[] { "{\"", "\":", "\",", "\"}", "\"" + "persona", "_memory", "_query" })
+        foreach (var piece in new[] { "{\"", "\":", "\",", "\"}", "\"}" })
         {
             yield return piece;
         }
 
         for (var a = 'a'; a <= 'z'; a++)
         {
+            yield return $"{WordStart}{a}";
             for (var b = 'a'; b <= 'z'; b++)
             {
                 yield return $"{a}{b}";
