@@ -5,17 +5,13 @@ using Tomodachi.Inference.V1;
 namespace Tomodachi.Inference.Tests;
 
 /// <summary>Chat against the tiny generated model with the memory service down.</summary>
-public sealed class ChatTests : IAsyncLifetime
+public sealed class ChatTests : TinyModelTests
 {
-    private readonly InferenceApp _app = new();
-
-    public async Task InitializeAsync() =>
-        await _app.Client.LoadModelAsync(new LoadModelRequest { Path = await TestModels.TinyAsync() });
 
     [Fact]
     public async Task Chat_streams_deltas_then_exactly_one_stats_message_last()
     {
-        var responses = await _app.Client.ChatToEndAsync(ChatExtensions.Request("hello there", maxTokens: 12));
+        var responses = await App.Client.ChatToEndAsync(ChatExtensions.Request("hello there", maxTokens: 12));
 
         Assert.Equal(ChatResponse.EventOneofCase.Stats, responses[^1].EventCase);
         Assert.Single(responses, r => r.EventCase == ChatResponse.EventOneofCase.Stats);
@@ -28,12 +24,12 @@ public sealed class ChatTests : IAsyncLifetime
     [Fact]
     public async Task Stats_prompt_tokens_are_the_tokenizer_count_of_the_templated_prompt()
     {
-        var responses = await _app.Client.ChatToEndAsync(ChatExtensions.Request("What should I cook tonight?", persona: "coach"));
+        var responses = await App.Client.ChatToEndAsync(ChatExtensions.Request("What should I cook tonight?", persona: "coach"));
         var stats = responses[^1].Stats;
         const string system = "You are a calm, practical coach. Give short, concrete next steps.";
         var chatMl = $"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\nWhat should I cook tonight?<|im_end|>\n<|im_start|>assistant\n";
 
-        var expected = await _app.Client.CountTokensAsync(new CountTokensRequest { Text = chatMl, AddBos = true });
+        var expected = await App.Client.CountTokensAsync(new CountTokensRequest { Text = chatMl, AddBos = true });
 
         Assert.Equal(expected.TokenCount, stats.PromptTokens);
         Assert.Equal("coach", stats.Persona);
@@ -44,7 +40,7 @@ public sealed class ChatTests : IAsyncLifetime
     [Fact]
     public async Task Stats_timings_are_measured_and_consistent()
     {
-        var responses = await _app.Client.ChatToEndAsync(ChatExtensions.Request("tell me a story", maxTokens: 16));
+        var responses = await App.Client.ChatToEndAsync(ChatExtensions.Request("tell me a story", maxTokens: 16));
         var stats = responses[^1].Stats;
 
         Assert.True(stats.PromptEvalMs > 0);
@@ -62,7 +58,7 @@ public sealed class ChatTests : IAsyncLifetime
     [Fact]
     public async Task Chat_with_memory_service_down_still_replies_and_says_memory_was_unavailable()
     {
-        var responses = await _app.Client.ChatToEndAsync(ChatExtensions.Request("do you remember my cat?"));
+        var responses = await App.Client.ChatToEndAsync(ChatExtensions.Request("do you remember my cat?"));
         var stats = responses[^1].Stats;
 
         Assert.False(stats.MemoryAvailable);
@@ -76,10 +72,10 @@ public sealed class ChatTests : IAsyncLifetime
         var request = ChatExtensions.Request("hello", maxTokens: 10);
         request.Sampling = new Sampling { Seed = 1234, Temperature = 0.8f };
 
-        var first = await _app.Client.ChatToEndAsync(request);
-        var second = await _app.Client.ChatToEndAsync(request);
+        var first = await App.Client.ChatToEndAsync(request);
+        var second = await App.Client.ChatToEndAsync(request);
 
-        Assert.Equal(Text(first), Text(second));
+        Assert.Equal(first.ReplyText(), second.ReplyText());
         Assert.Equal(first[^1].Stats.CompletionTokens, second[^1].Stats.CompletionTokens);
     }
 
@@ -102,7 +98,7 @@ public sealed class ChatTests : IAsyncLifetime
     [MemberData(nameof(InvalidRequests))]
     public async Task Chat_with_bad_input_is_rejected_with_InvalidArgument(string why, ChatRequest request)
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _app.Client.ChatToEndAsync(request));
+        var error = await Assert.ThrowsAsync<RpcException>(() => App.Client.ChatToEndAsync(request));
 
         Assert.True(error.StatusCode == StatusCode.InvalidArgument, $"{why}: {error.Status}");
         Assert.False(string.IsNullOrWhiteSpace(error.Status.Detail));
@@ -111,7 +107,7 @@ public sealed class ChatTests : IAsyncLifetime
     [Fact]
     public async Task ListPersonas_lists_the_configured_personas_with_the_default_marked()
     {
-        var personas = (await _app.Client.ListPersonasAsync(new ListPersonasRequest())).Personas;
+        var personas = (await App.Client.ListPersonasAsync(new ListPersonasRequest())).Personas;
 
         Assert.Equal(["tomodachi", "coach"], personas.Select(p => p.Name));
         Assert.Equal("tomodachi", Assert.Single(personas, p => p.IsDefault).Name);
@@ -120,7 +116,7 @@ public sealed class ChatTests : IAsyncLifetime
     [Fact]
     public async Task Model_memory_endpoint_answers_the_original_json_shape()
     {
-        using var http = _app.CreateClient();
+        using var http = App.CreateClient();
 
         using var json = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/model/memory"));
 
@@ -130,13 +126,5 @@ public sealed class ChatTests : IAsyncLifetime
         Assert.True(root.GetProperty("vms_mb").GetDouble() >= root.GetProperty("rss_mb").GetDouble());
         Assert.EndsWith("MB", root.GetProperty("rss_human").GetString());
         Assert.Equal(Environment.ProcessId, root.GetProperty("process_id").GetInt32());
-    }
-
-    private static string Text(List<ChatResponse> responses) => string.Concat(responses.Where(r => r.EventCase == ChatResponse.EventOneofCase.Delta).Select(r => r.Delta));
-
-    public Task DisposeAsync()
-    {
-        _app.Dispose();
-        return Task.CompletedTask;
     }
 }

@@ -7,13 +7,9 @@ using Tomodachi.Inference.V1;
 
 namespace Tomodachi.Inference.Tests;
 
-public sealed class OrchestratorTests : IAsyncLifetime
+public sealed class OrchestratorTests : TinyModelTests
 {
-    private readonly InferenceApp _app = new();
-    private Orchestrator Orchestrator => _app.Services.GetRequiredService<Orchestrator>();
-
-    public async Task InitializeAsync() =>
-        await _app.Client.LoadModelAsync(new LoadModelRequest { Path = await TestModels.TinyAsync() });
+    private Orchestrator Orchestrator => App.Services.GetRequiredService<Orchestrator>();
 
     [Theory]
     [InlineData("hello, how was your day?")]
@@ -21,8 +17,8 @@ public sealed class OrchestratorTests : IAsyncLifetime
     [InlineData("do you remember what I told you about my sister?")]
     public async Task Grammar_constrained_decision_from_random_weights_is_valid_json_naming_a_known_persona(string message)
     {
-        using var lease = _app.Services.GetRequiredService<IModelManager>().TryAcquire()!;
-        using var slot = await _app.Services.GetRequiredService<SlotGate>().AcquireAsync(CancellationToken.None);
+        using var lease = App.Services.GetRequiredService<IModelManager>().TryAcquire()!;
+        using var slot = await App.Services.GetRequiredService<SlotGate>().AcquireAsync(CancellationToken.None);
 
         var decision = await Orchestrator.DecideAsync(lease.Model, slot.Index, message, CancellationToken.None);
 
@@ -49,11 +45,5 @@ public sealed class OrchestratorTests : IAsyncLifetime
     public void Grammar_spells_out_every_configured_persona()
     {
         Assert.Contains("persona ::= \"tomodachi\" | \"coach\"", Orchestrator.Grammar);
-    }
-
-    public Task DisposeAsync()
-    {
-        _app.Dispose();
-        return Task.CompletedTask;
     }
 }

@@ -7,21 +7,17 @@ using Tomodachi.Inference.V1;
 
 namespace Tomodachi.Inference.Tests;
 
-public sealed class StatusAndMetricsTests : IAsyncLifetime
+public sealed class StatusAndMetricsTests : TinyModelTests
 {
-    private readonly InferenceApp _app = new();
-
-    public async Task InitializeAsync() =>
-        await _app.Client.LoadModelAsync(new LoadModelRequest { Path = await TestModels.TinyAsync() });
 
     [Fact]
     public async Task WatchStatus_sends_a_snapshot_on_subscribe_and_another_when_a_turn_finishes()
     {
-        using var call = _app.Client.WatchStatus(new WatchStatusRequest());
+        using var call = App.Client.WatchStatus(new WatchStatusRequest());
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         var first = call.ResponseStream.Current;
 
-        var responses = await _app.Client.ChatToEndAsync(ChatExtensions.Request("hello", maxTokens: 4));
+        var responses = await App.Client.ChatToEndAsync(ChatExtensions.Request("hello", maxTokens: 4));
         WatchStatusResponse? after = null;
         for (var i = 0; i < 50 && after?.MessageCount != first.MessageCount + 1; i++)
         {
@@ -40,8 +36,8 @@ public sealed class StatusAndMetricsTests : IAsyncLifetime
     public async Task Status_stream_repeats_the_snapshot_every_three_seconds_without_changes()
     {
         var time = new FakeTimeProvider();
-        using var board = new StatusBoard(_app.Services.GetRequiredService<Models.IModelManager>(),
-            _app.Services.GetRequiredService<Generation.SlotGate>(), time);
+        using var board = new StatusBoard(App.Services.GetRequiredService<Models.IModelManager>(),
+            App.Services.GetRequiredService<Generation.SlotGate>(), time);
         await using var snapshots = board.WatchAsync(CancellationToken.None).GetAsyncEnumerator();
 
         Assert.True(await snapshots.MoveNextAsync());
@@ -57,7 +53,7 @@ public sealed class StatusAndMetricsTests : IAsyncLifetime
     [Fact]
     public async Task Token_usage_and_durations_recorded_are_the_stats_the_client_received()
     {
-        var meterFactory = _app.Services.GetRequiredService<IMeterFactory>();
+        var meterFactory = App.Services.GetRequiredService<IMeterFactory>();
         var measurements = new List<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -71,7 +67,7 @@ public sealed class StatusAndMetricsTests : IAsyncLifetime
         listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(i.Name, v, tags));
         listener.Start();
 
-        var stats = (await _app.Client.ChatToEndAsync(ChatExtensions.Request("hello", maxTokens: 6, persona: "coach")))[^1].Stats;
+        var stats = (await App.Client.ChatToEndAsync(ChatExtensions.Request("hello", maxTokens: 6, persona: "coach")))[^1].Stats;
 
         lock (measurements)
         {
@@ -105,19 +101,13 @@ public sealed class StatusAndMetricsTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_endpoint_exports_the_genai_instruments()
     {
-        await _app.Client.ChatToEndAsync(ChatExtensions.Request("hello", maxTokens: 3));
-        using var http = _app.CreateClient();
+        await App.Client.ChatToEndAsync(ChatExtensions.Request("hello", maxTokens: 3));
+        using var http = App.CreateClient();
 
         var metrics = await http.GetStringAsync("/metrics");
 
         Assert.Contains("gen_ai_server_request_duration_seconds_bucket", metrics);
         Assert.Contains("gen_ai_client_token_usage", metrics);
         Assert.Contains("tomodachi_inference_model_loaded", metrics);
-    }
-
-    public Task DisposeAsync()
-    {
-        _app.Dispose();
-        return Task.CompletedTask;
     }
 }

@@ -24,9 +24,10 @@ public sealed class GrpcMemoryRecall(
                 deadline: Deadline(), cancellationToken: cancellationToken);
             return new RecallResult(true, response.Hits.Select(h => h.Memory.Text).ToList());
         }
-        catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Memory search failed ({Status}); replying without memories", exception.StatusCode);
+            // Best effort by design: unreachable, unresolvable or failing, the chat goes on without memories.
+            logger.LogWarning("Memory search failed ({Error}); replying without memories", Describe(exception));
             return new RecallResult(false, []);
         }
     }
@@ -51,12 +52,15 @@ public sealed class GrpcMemoryRecall(
             await client.StoreBatchAsync(request, deadline: Deadline(), cancellationToken: cancellationToken);
             return true;
         }
-        catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Storing the exchange in memory failed ({Status})", exception.StatusCode);
+            logger.LogWarning("Storing the exchange in memory failed ({Error})", Describe(exception));
             return false;
         }
     }
+
+    private static string Describe(Exception exception) =>
+        exception is RpcException rpc ? rpc.StatusCode.ToString() : exception.GetType().Name;
 
     // gRPC deadlines are wall-clock instants; the remaining budget itself comes from the TimeProvider.
     private DateTime Deadline() => time.GetUtcNow().UtcDateTime + options.Value.MemoryTimeout;

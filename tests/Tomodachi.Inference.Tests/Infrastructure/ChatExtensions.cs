@@ -18,6 +18,10 @@ public static class ChatExtensions
         return responses;
     }
 
+    /// <summary>The reply: every delta, in order.</summary>
+    public static string ReplyText(this IEnumerable<ChatResponse> responses) =>
+        string.Concat(responses.Where(r => r.EventCase == ChatResponse.EventOneofCase.Delta).Select(r => r.Delta));
+
     public static ChatRequest Request(string message, uint? maxTokens = 8, string persona = "", string session = "test-session")
     {
         var request = new ChatRequest { SessionId = session, Message = message, Persona = persona };

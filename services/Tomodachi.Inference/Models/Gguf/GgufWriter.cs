@@ -12,16 +12,55 @@ public static class GgufWriter
     private const uint F32 = 0;
 
     /// <summary>Writes the model described by <paramref name="spec"/> to <paramref name="path"/>, atomically.</summary>
-    public static async Task WriteAsync(GgufModelSpec spec, string path, CancellationToken cancellationToken)
+    public static Task WriteAsync(GgufModelSpec spec, string path, CancellationToken cancellationToken) =>
+        WriteAtomicallyAsync(path, stream => WriteAsync(spec, stream, cancellationToken));
+
+    /// <summary>Writes the model to a stream.</summary>
+    public static Task WriteAsync(GgufModelSpec spec, Stream output, CancellationToken cancellationToken)
     {
         spec.Validate();
+        return WriteFileAsync(ModelMetadata(spec), ModelShapes(spec), spec.Seed, output, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a LoRA adapter for models of <paramref name="spec"/>'s shape: random rank-<paramref name="rank"/> updates
+    /// of every block's attention query and output projections.
+    /// </summary>
+    public static Task WriteLoraAsync(GgufModelSpec spec, int rank, string path, CancellationToken cancellationToken)
+    {
+        spec.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
+        var metadata = new List<Action<BinaryWriter>>
+        {
+            w => WriteString(w, "general.architecture", "llama"),
+            w => WriteString(w, "general.type", "adapter"),
+            w => WriteString(w, "general.name", $"{spec.Name} lora r{rank}"),
+            w => WriteString(w, "adapter.type", "lora"),
+            w => WriteFloat32(w, "adapter.lora.alpha", rank),
+        };
+        long embd = spec.EmbeddingLength;
+        var shapes = new List<(string Name, long[] Dims, bool IsNorm)>();
+        for (var i = 0; i < spec.BlockCount; i++)
+        {
+            foreach (var projection in new[] { "attn_q", "attn_output" })
+            {
+                shapes.Add(($"blk.{i}.{projection}.weight.lora_a", [embd, rank], false));
+                shapes.Add(($"blk.{i}.{projection}.weight.lora_b", [rank, embd], false));
+            }
+        }
+
+        return WriteAtomicallyAsync(path, stream => WriteFileAsync(metadata, shapes, spec.Seed + 1, stream, cancellationToken));
+    }
+
+    private static async Task WriteAtomicallyAsync(string path, Func<Stream, Task> write)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = $"{path}.{Guid.NewGuid():N}.partial";
         try
         {
             await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
             {
-                await WriteAsync(spec, file, cancellationToken);
+                await write(file);
             }
 
             File.Move(temporary, path, overwrite: true);
@@ -32,19 +71,19 @@ public static class GgufWriter
         }
     }
 
-    /// <summary>Writes the model to a stream.</summary>
-    public static async Task WriteAsync(GgufModelSpec spec, Stream output, CancellationToken cancellationToken)
+    private static async Task WriteFileAsync(
+        List<Action<BinaryWriter>> metadata, List<(string Name, long[] Dims, bool IsNorm)> shapes, int seed, Stream output,
+        CancellationToken cancellationToken)
     {
-        spec.Validate();
-        var tensors = Tensors(spec);
+        var tensors = Plan(shapes);
         var header = new MemoryStream();
         using (var writer = new BinaryWriter(header, Encoding.UTF8, leaveOpen: true))
         {
-            WriteHeader(writer, spec, tensors);
+            WriteHeader(writer, metadata, tensors);
         }
 
         await output.WriteAsync(header.GetBuffer().AsMemory(0, (int)header.Length), cancellationToken);
-        var random = new Random(spec.Seed);
+        var random = new Random(seed);
         var buffer = new byte[256 * 1024];
         foreach (var tensor in tensors)
         {
@@ -58,7 +97,7 @@ public static class GgufWriter
         public long Bytes => Elements * sizeof(float);
     }
 
-    private static List<TensorPlan> Tensors(GgufModelSpec spec)
+    private static List<(string Name, long[] Dims, bool IsNorm)> ModelShapes(GgufModelSpec spec)
     {
         long embd = spec.EmbeddingLength, kv = spec.KvWidth, ff = spec.FeedForwardLength, vocab = spec.VocabSize;
         var shapes = new List<(string Name, long[] Dims, bool IsNorm)> { ("token_embd.weight", [embd, vocab], false) };
@@ -77,7 +116,11 @@ public static class GgufWriter
 
         shapes.Add(("output_norm.weight", [embd], true));
         shapes.Add(("output.weight", [embd, vocab], false));
+        return shapes;
+    }
 
+    private static List<TensorPlan> Plan(List<(string Name, long[] Dims, bool IsNorm)> shapes)
+    {
         var plans = new List<TensorPlan>(shapes.Count);
         long offset = 0;
         foreach (var (name, dims, isNorm) in shapes)
@@ -90,7 +133,7 @@ public static class GgufWriter
         return plans;
     }
 
-    private static void WriteHeader(BinaryWriter writer, GgufModelSpec spec, List<TensorPlan> tensors)
+    private static List<Action<BinaryWriter>> ModelMetadata(GgufModelSpec spec)
     {
         var vocabulary = GgufVocabulary.Build(spec.VocabSize);
         var metadata = new List<Action<BinaryWriter>>
@@ -123,6 +166,11 @@ public static class GgufWriter
             metadata.Add(w => WriteString(w, "tokenizer.chat_template", template));
         }
 
+        return metadata;
+    }
+
+    private static void WriteHeader(BinaryWriter writer, List<Action<BinaryWriter>> metadata, List<TensorPlan> tensors)
+    {
         writer.Write(GgufFormat.Magic);
         writer.Write(GgufFormat.Version);
         writer.Write((ulong)tensors.Count);
