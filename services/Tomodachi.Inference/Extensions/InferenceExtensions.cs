@@ -9,6 +9,7 @@ public static class InferenceExtensions
     {
         builder.AddGrpcDefaults();
         builder.AddTomodachiTelemetrySource(TelemetrySourceName);
+        builder.AddTurnJournal();
         return builder;
     }
 }
