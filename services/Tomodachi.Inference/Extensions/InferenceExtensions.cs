@@ -10,6 +10,7 @@ public static class InferenceExtensions
         builder.AddGrpcDefaults();
         builder.AddTomodachiTelemetrySource(TelemetrySourceName);
         builder.AddTurnJournal();
+        builder.AddModelDownloads();
         return builder;
     }
 }
