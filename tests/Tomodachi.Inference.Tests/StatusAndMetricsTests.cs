@@ -37,7 +37,7 @@ public sealed class StatusAndMetricsTests : TinyModelTests
     {
         var time = new FakeTimeProvider();
         using var board = new StatusBoard(App.Services.GetRequiredService<Models.IModelManager>(),
-            App.Services.GetRequiredService<Generation.SlotGate>(), time);
+            App.Services.GetRequiredService<Generation.SlotGate>(), App.Services.GetRequiredService<Inference.Journal.ITurnJournal>(), time);
         await using var snapshots = board.WatchAsync(CancellationToken.None).GetAsyncEnumerator();
 
         Assert.True(await snapshots.MoveNextAsync());

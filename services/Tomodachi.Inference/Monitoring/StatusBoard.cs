@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Tomodachi.Inference.Generation;
+using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Models;
 using Tomodachi.Inference.V1;
 
@@ -27,15 +28,16 @@ public sealed class StatusBoard : IDisposable
 
     private readonly IModelManager _models;
     private readonly SlotGate _slots;
+    private readonly ITurnJournal _journal;
     private readonly TimeProvider _time;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TurnStats? _lastTurn;
-    private long _messageCount;
 
-    public StatusBoard(IModelManager models, SlotGate slots, TimeProvider time)
+    public StatusBoard(IModelManager models, SlotGate slots, ITurnJournal journal, TimeProvider time)
     {
         _models = models;
         _slots = slots;
+        _journal = journal;
         _time = time;
         _models.Changed += Signal;
         _slots.Changed += Signal;
@@ -44,17 +46,17 @@ public sealed class StatusBoard : IDisposable
     public void TurnFinished(TurnStats stats)
     {
         Volatile.Write(ref _lastTurn, stats);
-        Interlocked.Increment(ref _messageCount);
         Signal();
     }
 
-    public StatusSnapshot Snapshot() => new(
+    /// <summary>The status now; the message count is the journal's, so it survives restarts.</summary>
+    public async Task<StatusSnapshot> SnapshotAsync(CancellationToken cancellationToken) => new(
         _models.Describe(),
         ProcessMemoryReader.Read(),
         _slots.QueueDepth,
         _slots.BusySlots,
         _slots.ParallelSlots,
-        Interlocked.Read(ref _messageCount),
+        await _journal.CountAsync(cancellationToken),
         Volatile.Read(ref _lastTurn),
         _time.GetUtcNow());
 
@@ -64,7 +66,7 @@ public sealed class StatusBoard : IDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             var changed = Volatile.Read(ref _changed).Task;
-            yield return Snapshot();
+            yield return await SnapshotAsync(cancellationToken);
             var heartbeat = Task.Delay(HeartbeatInterval, _time, cancellationToken);
             await Task.WhenAny(changed, heartbeat);
         }
