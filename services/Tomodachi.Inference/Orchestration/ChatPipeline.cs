@@ -59,7 +59,8 @@ public sealed class ChatPipeline(
 
         var maxTokens = turn.MaxTokens ?? Math.Min(persona.MaxTokens, contextLimit - prompt.Length);
         var adapter = persona.AdapterPath is { Length: > 0 } path ? model.Adapters[path] : null;
-        var request = new GenerationRequest(slot.Index, prompt, Sampling(persona, turn.Sampling), maxTokens, contextLimit, Adapter: adapter);
+        var request = new GenerationRequest(slot.Index, prompt, Sampling(persona, turn.Sampling), maxTokens, contextLimit,
+            Adapter: adapter, AdapterScale: persona.AdapterScale);
         var result = await model.Engine.GenerateAsync(request, deltas, cancellationToken);
 
         var stats = Measure(turn, model, persona, decision, recall, prompt.Length, result, started, startedAt, orchestratorTime, retrievalTime);
