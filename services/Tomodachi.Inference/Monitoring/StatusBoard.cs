@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Models;
+using Tomodachi.Inference.Models.Download;
 using Tomodachi.Inference.V1;
 
 namespace Tomodachi.Inference.Monitoring;
@@ -15,6 +16,7 @@ public sealed record StatusSnapshot(
     int ParallelSlots,
     long MessageCount,
     TurnStats? LastTurn,
+    ModelDownloadSnapshot? Download,
     DateTimeOffset ObservedAt);
 
 /// <summary>
@@ -29,12 +31,14 @@ public sealed class StatusBoard : IDisposable
     private readonly IModelManager _models;
     private readonly SlotGate _slots;
     private readonly ITurnJournal _journal;
+    private readonly IModelDownloadProgress _downloads;
     private readonly TimeProvider _time;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TurnStats? _lastTurn;
 
-    public StatusBoard(IModelManager models, SlotGate slots, ITurnJournal journal, TimeProvider time)
+    public StatusBoard(IModelManager models, SlotGate slots, ITurnJournal journal, IModelDownloadProgress downloads, TimeProvider time)
     {
+        _downloads = downloads;
         _models = models;
         _slots = slots;
         _journal = journal;
@@ -58,9 +62,13 @@ public sealed class StatusBoard : IDisposable
         _slots.ParallelSlots,
         await _journal.CountAsync(cancellationToken),
         Volatile.Read(ref _lastTurn),
+        _downloads.Current,
         _time.GetUtcNow());
 
-    /// <summary>A snapshot now, then after every change and at least every <see cref="HeartbeatInterval"/>.</summary>
+    /// <summary>
+    /// A snapshot now, then after every change and at least every <see cref="HeartbeatInterval"/> (which is also how a
+    /// running download's progress reaches watchers).
+    /// </summary>
     public async IAsyncEnumerable<StatusSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
