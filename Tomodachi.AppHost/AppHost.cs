@@ -8,11 +8,18 @@ var builder = DistributedApplication.CreateBuilder(args);
 var qdrant = builder.AddQdrantIfAvailable();
 
 // Services
-var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
-    .WithHttpHealthCheck("/health");
 var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
     .WithQdrant(qdrant)
     .WithHttpHealthCheck("/health");
+// Chats keep working while memory restarts, so inference references memory without waiting for it.
+var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
+    .WithReference(memory)
+    .WithHttpHealthCheck("/health");
+// TOMODACHI_MODEL names the chat model (a .gguf path or hf:<owner>/<repo>/<file>.gguf); unset runs the demo model.
+if (builder.Configuration["TOMODACHI_MODEL"] is { Length: > 0 } model)
+{
+    inference.WithEnvironment("Inference__Model", model);
+}
 var knob = builder.AddLocalKnob(); // null when TOMODACHI_KNOB_URL points at a knob on a Raspberry Pi
 
 // Web

@@ -1,0 +1,124 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Tomodachi.Inference.Journal;
+using Tomodachi.Inference.V1;
+using static Tomodachi.Inference.Tests.Journal.JournalTestData;
+
+namespace Tomodachi.Inference.Tests.Journal;
+
+/// <summary>The service in process, its journal in a temporary directory, called over a real gRPC channel.</summary>
+public sealed class JournalServiceFactory : WebApplicationFactory<Program>
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("tomodachi-journal-rpc-").FullName;
+
+    public string? JournalPath { get; init; }
+
+    public InferenceService.InferenceServiceClient CreateGrpcClient() =>
+        new(GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() }));
+
+    public ITurnJournal Journal => Services.GetRequiredService<ITurnJournal>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Inference:Journal:Path", JournalPath ?? Path.Combine(directory, "journal.db"));
+        // These tests are about the journal: no model is generated or loaded.
+        builder.UseSetting("Inference:LoadOnStartup", "false");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        // WebApplicationFactory disposes through both Dispose and DisposeAsync.
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
+
+public sealed class TurnsRpcTests(JournalServiceFactory factory) : IClassFixture<JournalServiceFactory>
+{
+    private readonly InferenceService.InferenceServiceClient client = factory.CreateGrpcClient();
+
+    [Fact]
+    public async Task ListTurns_pages_through_a_session_newest_first()
+    {
+        var session = NewSession();
+        await factory.Journal.AppendAllAsync(Enumerable.Range(0, 7).Select(i => Turn($"{session}-{i}", session, Epoch.AddSeconds(i))));
+
+        var pages = await AllPagesAsync(async r => await client.ListTurnsAsync(r), new ListTurnsRequest { SessionId = session, PageSize = 3 });
+
+        Assert.Equal([3, 3, 1], pages.Select(p => p.Turns.Count));
+        Assert.Equal(Enumerable.Range(0, 7).Reverse().Select(i => $"{session}-{i}"), pages.Ids());
+        Assert.Equal($"reply {session}-6", pages[0].Turns[0].Reply);
+    }
+
+    [Fact]
+    public async Task ListTurns_with_page_size_over_500_is_rejected_with_InvalidArgument()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.ListTurnsAsync(new ListTurnsRequest { PageSize = 501 }));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("page_size must be between 1 and 500 (0 means 50); it was 501.", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task ListTurns_with_a_made_up_page_token_is_rejected_with_InvalidArgument()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.ListTurnsAsync(new ListTurnsRequest { PageToken = "page-2" }));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("page_token is not valid", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task ListTurns_with_since_after_until_is_rejected_with_InvalidArgument()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.ListTurnsAsync(new ListTurnsRequest
+        {
+            Since = Timestamp.FromDateTimeOffset(Epoch.AddHours(1)),
+            Until = Timestamp.FromDateTimeOffset(Epoch),
+        }));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("is after until", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task WatchTurns_streams_each_turn_finished_after_the_client_subscribed()
+    {
+        var session = NewSession();
+        await factory.Journal.AppendAsync(Turn($"{session}-before", session), CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var watch = client.WatchTurns(new WatchTurnsRequest(), cancellationToken: timeout.Token);
+        await watch.ResponseHeadersAsync;
+
+        await factory.Journal.AppendAllAsync(Enumerable.Range(0, 3).Select(i => Turn($"{session}-{i}", session)));
+
+        var received = new List<Turn>();
+        while (received.Count < 3 && await watch.ResponseStream.MoveNext(timeout.Token))
+        {
+            received.Add(watch.ResponseStream.Current.Turn);
+        }
+
+        Assert.Equal([$"{session}-0", $"{session}-1", $"{session}-2"], received.Select(t => t.Stats.TurnId));
+        Assert.Equal($"message {session}-2", received[2].UserMessage);
+    }
+
+    [Fact]
+    public void A_relative_journal_path_stops_the_service_at_start_up_with_a_clear_message()
+    {
+        using var misconfigured = new JournalServiceFactory { JournalPath = "journal.db" };
+
+        var error = Assert.Throws<OptionsValidationException>(() => misconfigured.CreateClient());
+
+        Assert.Contains("Inference:Journal:Path must be an absolute file path", error.Message);
+    }
+
+    private static string NewSession() => $"session-{Guid.NewGuid():N}";
+}
