@@ -8,16 +8,8 @@ public static class BufCli
     /// <summary>buf as CI installs it (`npm ci --prefix .ci`), else from PATH.</summary>
     private static string Executable()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, ".ci", "node_modules", ".bin", "buf");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return "buf";
+        var pinned = Repository.File(".ci/node_modules/.bin/buf");
+        return File.Exists(pinned) ? pinned : "buf";
     }
 
     public static async Task<(int ExitCode, string Stdout, string Stderr)> CurlAsync(IEnumerable<string> args, CancellationToken cancellationToken)

@@ -12,6 +12,9 @@ public sealed class SuiteFixture : IAsyncLifetime
 {
     public static readonly string[] Services = ["inference", "memory", "knob"];
     public static readonly string[] Resources = [.. Services, "web", "gateway"];
+
+    /// <summary>Tests need Prometheus (promtool, the real server); the AppHost starts it when it is installed.</summary>
+    private static readonly string[] Observability = ["prometheus"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
     private DistributedApplication? app;
@@ -24,6 +27,9 @@ public sealed class SuiteFixture : IAsyncLifetime
     /// <summary>The gateway's browser/REST address (HTTP/1.1).</summary>
     public Uri GatewayHttp => App.GetEndpoint("gateway", "http");
 
+    /// <summary>The Prometheus the AppHost started.</summary>
+    public Uri Prometheus => App.GetEndpoint("prometheus", "http");
+
     public GrpcChannel CreateGatewayChannel() => GrpcChannel.ForAddress(GatewayGrpc);
 
     public HttpClient CreateHttpClient(string resource) => App.CreateHttpClient(resource, "http");
@@ -34,7 +40,7 @@ public sealed class SuiteFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(cts.Token);
         app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
-        foreach (var resource in Resources)
+        foreach (var resource in Resources.Concat(Observability))
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
         }
