@@ -31,6 +31,7 @@ public sealed class ModelResolverTests : IAsyncLifetime
             ["Inference:Download:BaseUrl"] = server.BaseUrl.ToString(),
             ["Inference:Download:MaxAttempts"] = "3",
             ["Inference:Download:RetryDelay"] = "00:00:00",
+            ["Inference:Download:StallTimeout"] = "00:00:01",
         });
         builder.Logging.AddProvider(logs);
         builder.AddModelDownloads();
@@ -121,6 +122,19 @@ public sealed class ModelResolverTests : IAsyncLifetime
         Assert.InRange(resumedAt, 1, 1_000_000);
         Assert.Equal(ExpectedSha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path))));
         Assert.StartsWith(ExpectedSha256, await File.ReadAllTextAsync(path + ".sha256"));
+    }
+
+    [Fact]
+    public async Task A_download_that_stalls_is_abandoned_after_the_stall_timeout_and_resumed()
+    {
+        server.StallConnections(count: 1, bytes: 400_000);
+
+        var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.InRange(ResumePosition(server.Requests.Last()), 1, 400_000);
+        Assert.Equal(server.Content, await File.ReadAllBytesAsync(path));
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("(no data for 1 s)"));
     }
 
     [Fact]

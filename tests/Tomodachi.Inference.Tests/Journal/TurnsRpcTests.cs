@@ -23,8 +23,11 @@ public sealed class JournalServiceFactory : WebApplicationFactory<Program>
 
     public ITurnJournal Journal => Services.GetRequiredService<ITurnJournal>();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-        builder.UseSetting("Inference:Journal:Path", JournalPath ?? Path.Combine(directory, "journal.db"));
+    public const int WatchBufferSize = 16;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
+        .UseSetting("Inference:Journal:Path", JournalPath ?? Path.Combine(directory, "journal.db"))
+        .UseSetting("Inference:Journal:WatchBufferSize", WatchBufferSize.ToString());
 
     protected override void Dispose(bool disposing)
     {
@@ -104,6 +107,37 @@ public sealed class TurnsRpcTests(JournalServiceFactory factory) : IClassFixture
 
         Assert.Equal([$"{session}-0", $"{session}-1", $"{session}-2"], received.Select(t => t.Stats.TurnId));
         Assert.Equal($"message {session}-2", received[2].UserMessage);
+    }
+
+    [Fact]
+    public async Task WatchTurns_for_a_client_that_stops_reading_ends_with_ResourceExhausted()
+    {
+        var session = NewSession();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var watch = client.WatchTurns(new WatchTurnsRequest(), cancellationToken: timeout.Token);
+        await watch.ResponseHeadersAsync;
+
+        // Far more than the transport buffers and the watcher's buffer hold while nobody reads.
+        const int appended = 100;
+        var reply = new string('x', 64 * 1024);
+        for (var i = 0; i < appended; i++)
+        {
+            var turn = Turn($"{session}-{i}", session);
+            turn.Reply = reply;
+            await factory.Journal.AppendAsync(turn, CancellationToken.None);
+        }
+
+        var received = 0;
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await watch.ResponseStream.MoveNext(timeout.Token) && received < 1_000)
+            {
+                received++;
+            }
+        });
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains($"fell more than {JournalServiceFactory.WatchBufferSize} turns behind", error.Status.Detail);
+        Assert.InRange(received, JournalServiceFactory.WatchBufferSize, appended - 1);
     }
 
     [Fact]
