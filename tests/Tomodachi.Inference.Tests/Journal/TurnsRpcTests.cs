@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.V1;
@@ -138,6 +139,22 @@ public sealed class TurnsRpcTests(JournalServiceFactory factory) : IClassFixture
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Contains($"fell more than {JournalServiceFactory.WatchBufferSize} turns behind", error.Status.Detail);
         Assert.InRange(received, JournalServiceFactory.WatchBufferSize, appended - 1);
+    }
+
+    [Fact]
+    public async Task WatchTurns_ends_with_Unavailable_when_the_service_shuts_down()
+    {
+        using var stopping = new JournalServiceFactory();
+        var stoppingClient = stopping.CreateGrpcClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var watch = stoppingClient.WatchTurns(new WatchTurnsRequest(), cancellationToken: timeout.Token);
+        await watch.ResponseHeadersAsync;
+
+        stopping.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(timeout.Token));
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("shutting down", error.Status.Detail);
     }
 
     [Fact]
