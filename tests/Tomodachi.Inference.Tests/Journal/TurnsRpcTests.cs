@@ -158,6 +158,26 @@ public sealed class TurnsRpcTests(JournalServiceFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Health_is_unhealthy_while_the_journal_cannot_be_opened()
+    {
+        var notADirectory = Path.Combine(Path.GetTempPath(), $"tomodachi-not-a-directory-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(notADirectory, "a file where the journal's directory should be");
+        try
+        {
+            using var broken = new JournalServiceFactory { JournalPath = Path.Combine(notADirectory, "journal.db") };
+
+            var health = await broken.CreateClient().GetAsync("/health");
+
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await factory.CreateClient().GetAsync("/health")).StatusCode);
+        }
+        finally
+        {
+            File.Delete(notADirectory);
+        }
+    }
+
+    [Fact]
     public void A_relative_journal_path_stops_the_service_at_start_up_with_a_clear_message()
     {
         using var misconfigured = new JournalServiceFactory { JournalPath = "journal.db" };
