@@ -110,6 +110,12 @@ public static class InferenceBenchmark
 
     private static async Task ServiceAsync(string path, Speeds bare, int repeats, TextWriter output, CancellationToken cancellationToken)
     {
+        await GenerationAsync(path, bare, repeats, output, cancellationToken);
+        await OrchestratorAsync(path, repeats, output, cancellationToken);
+    }
+
+    private static async Task GenerationAsync(string path, Speeds bare, int repeats, TextWriter output, CancellationToken cancellationToken)
+    {
         using var service = ServiceProcess.Start(path, Threads, orchestrator: "Rules");
         using var channel = GrpcChannel.ForAddress(service.GrpcAddress);
         var client = new InferenceService.InferenceServiceClient(channel);
@@ -134,7 +140,11 @@ public static class InferenceBenchmark
         var oneChat = Median(single.Select(s => s.Stats.CompletionTokens / (s.Stats.TotalLatencyMs / 1000)));
         output.WriteLine($"service, 4 chats at once: {aggregate:0.0} t/s aggregate (whole turns, prompts included) vs {oneChat:0.0} t/s for one chat " +
             $"= {aggregate / oneChat:0.00}x; RSS {rss / 1e6:0} MB");
+    }
 
+    /// <summary>A second service process (they share ports), this time letting the model route every message.</summary>
+    private static async Task OrchestratorAsync(string path, int repeats, TextWriter output, CancellationToken cancellationToken)
+    {
         using var routed = ServiceProcess.Start(path, Threads, orchestrator: "Model");
         using var routedChannel = GrpcChannel.ForAddress(routed.GrpcAddress);
         var routedClient = new InferenceService.InferenceServiceClient(routedChannel);

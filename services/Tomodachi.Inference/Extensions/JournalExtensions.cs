@@ -12,6 +12,7 @@ public static class JournalExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<ITurnJournal, SqliteTurnJournal>();
+        builder.Services.AddHealthChecks().AddCheck<JournalHealthCheck>("journal");
         return builder;
     }
 }

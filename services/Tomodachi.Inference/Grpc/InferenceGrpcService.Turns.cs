@@ -22,19 +22,27 @@ public sealed partial class InferenceGrpcService
 
     public override async Task WatchTurns(WatchTurnsRequest request, IServerStreamWriter<WatchTurnsResponse> responseStream, ServerCallContext context)
     {
-        var turns = JournalOf(context).WatchAsync(context.CancellationToken);
+        // A watch lasts until the client leaves; without the stopping token it would hold up shutdown until the
+        // host's shutdown timeout.
+        var stopping = context.GetHttpContext().RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+        var turns = JournalOf(context).WatchAsync(watching.Token);
         // Headers go out once the subscription exists: a client that awaits them misses no turn appended later.
         await context.WriteResponseHeadersAsync([]);
         try
         {
             await foreach (var turn in turns)
             {
-                await responseStream.WriteAsync(new WatchTurnsResponse { Turn = turn }, context.CancellationToken);
+                await responseStream.WriteAsync(new WatchTurnsResponse { Turn = turn }, watching.Token);
             }
         }
         catch (TurnWatcherFellBehindException e)
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, e.Message));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "The inference service is shutting down; watch again when it is back."));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.V1;
@@ -149,7 +150,7 @@ public sealed class SqliteTurnJournal : ITurnJournal, IDisposable
         var unsubscribe = ct.Register(() => watchers.Unsubscribe(channel));
         return Drain(channel.Reader, ct);
 
-        async IAsyncEnumerable<Turn> Drain(System.Threading.Channels.ChannelReader<Turn> reader, [EnumeratorCancellation] CancellationToken token)
+        async IAsyncEnumerable<Turn> Drain(ChannelReader<Turn> reader, [EnumeratorCancellation] CancellationToken token)
         {
             try
             {

@@ -40,7 +40,16 @@ internal sealed class ModelFileServer : IAsyncDisposable
         Volatile.Write(ref connectionsToDrop, count);
     }
 
+    /// <summary>The next <paramref name="count"/> responses send <paramref name="bytes"/> bytes, then go silent until the client leaves.</summary>
+    public void StallConnections(int count, int bytes)
+    {
+        Stall = true;
+        DropConnections(count, bytes);
+    }
+
     private int DropAfterBytes { get; set; }
+
+    private bool Stall { get; set; }
 
     public static async Task<ModelFileServer> StartAsync(int size = 3 * 1024 * 1024 + 123)
     {
@@ -78,11 +87,28 @@ internal sealed class ModelFileServer : IAsyncDisposable
             context.Response.ContentLength = Content.Length - start;
             await context.Response.Body.WriteAsync(Content.AsMemory(start, DropAfterBytes));
             await context.Response.Body.FlushAsync();
+            if (Stall)
+            {
+                await WaitUntilClientLeavesAsync(context.RequestAborted);
+            }
+
             context.Abort();
             return Results.Empty;
         }
 
         return Results.File(Content, "application/octet-stream", enableRangeProcessing: true);
+    }
+
+    private static async Task WaitUntilClientLeavesAsync(CancellationToken aborted)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, aborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up on the silent response, which is what the stall is for.
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -31,6 +31,7 @@ public sealed class ModelResolverTests : IAsyncLifetime
             ["Inference:Download:BaseUrl"] = server.BaseUrl.ToString(),
             ["Inference:Download:MaxAttempts"] = "3",
             ["Inference:Download:RetryDelay"] = "00:00:00",
+            ["Inference:Download:StallTimeout"] = "00:00:01",
         });
         builder.Logging.AddProvider(logs);
         builder.AddModelDownloads();
@@ -124,6 +125,19 @@ public sealed class ModelResolverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_download_that_stalls_is_abandoned_after_the_stall_timeout_and_resumed()
+    {
+        server.StallConnections(count: 1, bytes: 400_000);
+
+        var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.InRange(ResumePosition(server.Requests.Last()), 1, 400_000);
+        Assert.Equal(server.Content, await File.ReadAllBytesAsync(path));
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("(no data for 1 s)"));
+    }
+
+    [Fact]
     public async Task A_partial_file_left_by_an_earlier_run_is_resumed_where_it_stopped()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(CachedPath)!);
@@ -132,6 +146,18 @@ public sealed class ModelResolverTests : IAsyncLifetime
         var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
 
         Assert.Equal(["bytes=777777-"], server.Requests);
+        Assert.Equal(server.Content, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
+    public async Task A_partial_file_the_server_cannot_continue_is_discarded_and_downloaded_from_the_start()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(CachedPath)!);
+        await File.WriteAllBytesAsync(CachedPath + ".part", new byte[server.Content.Length + 10]);
+
+        var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        Assert.Equal([$"bytes={server.Content.Length + 10}-", ""], server.Requests);
         Assert.Equal(server.Content, await File.ReadAllBytesAsync(path));
     }
 

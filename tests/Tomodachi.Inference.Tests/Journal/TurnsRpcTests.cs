@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.V1;
@@ -23,12 +24,13 @@ public sealed class JournalServiceFactory : WebApplicationFactory<Program>
 
     public ITurnJournal Journal => Services.GetRequiredService<ITurnJournal>();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseSetting("Inference:Journal:Path", JournalPath ?? Path.Combine(directory, "journal.db"));
+    public const int WatchBufferSize = 16;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
+        .UseSetting("Inference:Journal:Path", JournalPath ?? Path.Combine(directory, "journal.db"))
+        .UseSetting("Inference:Journal:WatchBufferSize", WatchBufferSize.ToString())
         // These tests are about the journal: no model is generated or loaded.
-        builder.UseSetting("Inference:LoadOnStartup", "false");
-    }
+        .UseSetting("Inference:LoadOnStartup", "false");
 
     protected override void Dispose(bool disposing)
     {
@@ -108,6 +110,73 @@ public sealed class TurnsRpcTests(JournalServiceFactory factory) : IClassFixture
 
         Assert.Equal([$"{session}-0", $"{session}-1", $"{session}-2"], received.Select(t => t.Stats.TurnId));
         Assert.Equal($"message {session}-2", received[2].UserMessage);
+    }
+
+    [Fact]
+    public async Task WatchTurns_for_a_client_that_stops_reading_ends_with_ResourceExhausted()
+    {
+        var session = NewSession();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var watch = client.WatchTurns(new WatchTurnsRequest(), cancellationToken: timeout.Token);
+        await watch.ResponseHeadersAsync;
+
+        // Far more than the transport buffers and the watcher's buffer hold while nobody reads.
+        const int appended = 100;
+        var reply = new string('x', 64 * 1024);
+        for (var i = 0; i < appended; i++)
+        {
+            var turn = Turn($"{session}-{i}", session);
+            turn.Reply = reply;
+            await factory.Journal.AppendAsync(turn, CancellationToken.None);
+        }
+
+        var received = 0;
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await watch.ResponseStream.MoveNext(timeout.Token) && received < 1_000)
+            {
+                received++;
+            }
+        });
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains($"fell more than {JournalServiceFactory.WatchBufferSize} turns behind", error.Status.Detail);
+        Assert.InRange(received, JournalServiceFactory.WatchBufferSize, appended - 1);
+    }
+
+    [Fact]
+    public async Task WatchTurns_ends_with_Unavailable_when_the_service_shuts_down()
+    {
+        using var stopping = new JournalServiceFactory();
+        var stoppingClient = stopping.CreateGrpcClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var watch = stoppingClient.WatchTurns(new WatchTurnsRequest(), cancellationToken: timeout.Token);
+        await watch.ResponseHeadersAsync;
+
+        stopping.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(timeout.Token));
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("shutting down", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Health_is_unhealthy_while_the_journal_cannot_be_opened()
+    {
+        var notADirectory = Path.Combine(Path.GetTempPath(), $"tomodachi-not-a-directory-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(notADirectory, "a file where the journal's directory should be");
+        try
+        {
+            using var broken = new JournalServiceFactory { JournalPath = Path.Combine(notADirectory, "journal.db") };
+
+            var health = await broken.CreateClient().GetAsync("/health");
+
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await factory.CreateClient().GetAsync("/health")).StatusCode);
+        }
+        finally
+        {
+            File.Delete(notADirectory);
+        }
     }
 
     [Fact]

@@ -17,20 +17,24 @@ public sealed class ModelDownloader(
     ILogger<ModelDownloader> logger)
 {
     public const string HttpClientName = "model-downloads";
+    public const string PartExtension = ".part";
     private const int BufferSize = 1 << 16;
     private const int LogEveryPercent = 5;
 
-    /// <summary>Downloads <paramref name="file"/> into <paramref name="partPath"/>; when it returns the file is complete.</summary>
-    public async Task DownloadAsync(HuggingFaceFile file, string partPath, CancellationToken ct)
+    /// <summary>
+    /// Downloads <paramref name="file"/> into <paramref name="path"/> + <see cref="PartExtension"/>; when it returns,
+    /// that file is complete and the caller moves it into place.
+    /// </summary>
+    public async Task DownloadAsync(HuggingFaceFile file, string path, CancellationToken ct)
     {
         var url = file.DownloadUrl(options.Value.BaseUrl);
-        var finalPath = partPath[..^".part".Length];
+        var partPath = path + PartExtension;
         var maxAttempts = options.Value.MaxAttempts;
         for (var attempt = 1; attempt <= maxAttempts; attempt++)
         {
             try
             {
-                if (await TryAttemptAsync(file, url, partPath, finalPath, ct))
+                if (await TryAttemptAsync(file, url, path, ct))
                 {
                     return;
                 }
@@ -52,8 +56,9 @@ public sealed class ModelDownloader(
     }
 
     /// <returns>True when the file is complete; false when the attempt should start over from scratch.</returns>
-    private async Task<bool> TryAttemptAsync(HuggingFaceFile file, Uri url, string partPath, string finalPath, CancellationToken ct)
+    private async Task<bool> TryAttemptAsync(HuggingFaceFile file, Uri url, string path, CancellationToken ct)
     {
+        var partPath = path + PartExtension;
         var existing = File.Exists(partPath) ? new FileInfo(partPath).Length : 0;
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (existing > 0)
@@ -61,7 +66,11 @@ public sealed class ModelDownloader(
             request.Headers.Range = new RangeHeaderValue(existing, null);
         }
 
-        using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        // One stall timer for the whole attempt, restarted by every read: a server that never answers is
+        // abandoned as surely as one that stops sending.
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stall.CancelAfter(options.Value.StallTimeout);
+        using var response = await WithStallTimeoutAsync(() => httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token), ct);
         switch (response.StatusCode)
         {
             case HttpStatusCode.OK:
@@ -79,7 +88,8 @@ public sealed class ModelDownloader(
                 throw new ModelDownloadException($"{file} was not found at {url} (HTTP 404): check the owner, repository and file name.");
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
                 throw new ModelDownloadException($"{file} at {url} needs permission (HTTP {(int)response.StatusCode}): the repository is private or gated.");
-            case var status when (int)status is >= 400 and < 500:
+            // Other client errors will not go away by asking again; 408 and 429 (timeout, rate limit) might.
+            case var status when (int)status is >= 400 and < 500 and not 408 and not 429:
                 throw new ModelDownloadException($"{file} could not be downloaded from {url}: HTTP {(int)status} {response.ReasonPhrase}.");
             default:
                 throw new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
@@ -88,33 +98,26 @@ public sealed class ModelDownloader(
         long? total = response.Content.Headers.ContentLength is long length ? existing + length : null;
         await using var body = await response.Content.ReadAsStreamAsync(ct);
         await using var output = new FileStream(partPath, existing > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
-        var received = await CopyAsync(file, body, output, existing, total, finalPath, ct);
+        var received = await CopyAsync(file, path, body, output, existing, total, stall, ct);
         await output.FlushAsync(ct);
         output.Flush(flushToDisk: true);
 
-        return received == total || total is null
-            ? true
-            : throw new IOException($"the connection closed after {received} of {total} bytes");
+        if (total is not null && received != total)
+        {
+            throw new IOException($"the connection closed after {received} of {total} bytes");
+        }
+
+        return true;
     }
 
-    private async Task<long> CopyAsync(HuggingFaceFile file, Stream body, FileStream output, long received, long? total, string finalPath, CancellationToken ct)
+    private async Task<long> CopyAsync(HuggingFaceFile file, string path, Stream body, FileStream output, long received, long? total, CancellationTokenSource stall, CancellationToken ct)
     {
         var buffer = new byte[BufferSize];
         var loggedPercent = total is > 0 ? (int)(100 * received / total.Value) / LogEveryPercent * LogEveryPercent : 0;
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
         while (true)
         {
             stall.CancelAfter(options.Value.StallTimeout);
-            int read;
-            try
-            {
-                read = await body.ReadAsync(buffer, stall.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                throw new TimeoutException($"no data for {options.Value.StallTimeout.TotalSeconds:0} s");
-            }
-
+            var read = await WithStallTimeoutAsync(() => body.ReadAsync(buffer, stall.Token).AsTask(), ct);
             if (read == 0)
             {
                 return received;
@@ -122,12 +125,25 @@ public sealed class ModelDownloader(
 
             await output.WriteAsync(buffer.AsMemory(0, read), ct);
             received += read;
-            progress.Report(new ModelDownloadSnapshot(file.ToString(), finalPath, ModelDownloadPhase.Downloading, received, total, null, time.GetUtcNow()));
+            progress.Report(new ModelDownloadSnapshot(file.ToString(), path, ModelDownloadPhase.Downloading, received, total, null, time.GetUtcNow()));
             if (total is > 0 && (int)(100 * received / total.Value) is var percent && percent >= loggedPercent + LogEveryPercent)
             {
                 loggedPercent = percent / LogEveryPercent * LogEveryPercent;
                 logger.LogInformation("Downloading {ModelSpec}: {Percent}% ({Bytes} of {TotalBytes} bytes)", file.ToString(), loggedPercent, received, total);
             }
+        }
+    }
+
+    /// <summary>Turns the stall timer's cancellation into a <see cref="TimeoutException"/>, which is retried; the caller's own cancellation passes through.</summary>
+    private async Task<T> WithStallTimeoutAsync<T>(Func<Task<T>> operation, CancellationToken ct)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no data for {options.Value.StallTimeout.TotalSeconds:0} s");
         }
     }
 }

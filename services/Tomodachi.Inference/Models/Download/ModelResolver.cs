@@ -59,10 +59,10 @@ public sealed class ModelResolver(
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var partPath = path + ".part";
+            var partPath = path + ModelDownloader.PartExtension;
             try
             {
-                await downloader.DownloadAsync(file, partPath, ct);
+                await downloader.DownloadAsync(file, path, ct);
                 Report(file, path, ModelDownloadPhase.Verifying, new FileInfo(partPath).Length);
                 var sha256 = await Sha256Async(partPath, ct);
                 File.Move(partPath, path, overwrite: true);
