@@ -11,6 +11,7 @@ public static class InferenceExtensions
         builder.AddTomodachiTelemetrySource(TelemetrySourceName);
         builder.AddTurnJournal();
         builder.AddModelDownloads();
+        builder.AddTuning();
         return builder;
     }
 }

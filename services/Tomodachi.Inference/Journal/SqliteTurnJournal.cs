@@ -11,13 +11,13 @@ namespace Tomodachi.Inference.Journal;
 /// A turn is one small insert, so the fsync is noise next to generating the reply. One long-lived connection
 /// writes, serialised by a semaphore; each read opens its own connection, which WAL lets run beside the writer.
 /// </summary>
-public sealed class SqliteTurnJournal : ITurnJournal, IDisposable
+public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
 {
     public const int MaxPageSize = 500;
     public const int DefaultPageSize = 50;
 
     // Bumped with each schema change; a migration step goes beside CreateSchema when it is.
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private static readonly string InsertSql =
         $"INSERT INTO turns ({TurnColumns.Names}) VALUES ({string.Join(", ", TurnColumns.All.Select(c => "$" + c.Name))})";
@@ -46,6 +46,7 @@ public sealed class SqliteTurnJournal : ITurnJournal, IDisposable
 
         Execute(writer, "PRAGMA synchronous=FULL");
         CreateSchema();
+        AddRatingColumn();
         logger.LogInformation("Turn journal open at {JournalPath} with {TurnCount} turns", path, Scalar<long>(writer, "SELECT count(*) FROM turns"));
     }
 
