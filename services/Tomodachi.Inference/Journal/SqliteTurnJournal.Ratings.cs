@@ -81,25 +81,7 @@ public sealed partial class SqliteTurnJournal
     {
         await using var connection = await OpenReaderAsync(ct);
         using var select = connection.CreateCommand();
-        var conditions = new List<string>();
-        if (!string.IsNullOrEmpty(query.SessionId))
-        {
-            conditions.Add($"{TurnColumns.SessionId} = $session");
-            select.Parameters.AddWithValue("$session", query.SessionId);
-        }
-
-        if (query.Since is not null)
-        {
-            conditions.Add($"{TurnColumns.StartedAt} >= $since");
-            select.Parameters.AddWithValue("$since", TurnColumns.ToUnixNanoseconds(query.Since));
-        }
-
-        if (query.Until is not null)
-        {
-            conditions.Add($"{TurnColumns.StartedAt} < $until");
-            select.Parameters.AddWithValue("$until", TurnColumns.ToUnixNanoseconds(query.Until));
-        }
-
+        var conditions = SessionAndTimeConditions(select, query.SessionId, query.Since, query.Until);
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         // The newest N are picked in the inner query and put back in time order outside it.
         var limit = query.NewestLimit is { } newest ? $"LIMIT {newest}" : "";

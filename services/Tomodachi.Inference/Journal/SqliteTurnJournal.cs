@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.V1;
@@ -94,25 +95,7 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
 
         await using var connection = await OpenReaderAsync(ct);
         using var select = connection.CreateCommand();
-        var conditions = new List<string>();
-        if (request.SessionId.Length > 0)
-        {
-            conditions.Add($"{TurnColumns.SessionId} = $session");
-            select.Parameters.AddWithValue("$session", request.SessionId);
-        }
-
-        if (request.Since is not null)
-        {
-            conditions.Add($"{TurnColumns.StartedAt} >= $since");
-            select.Parameters.AddWithValue("$since", TurnColumns.ToUnixNanoseconds(request.Since));
-        }
-
-        if (request.Until is not null)
-        {
-            conditions.Add($"{TurnColumns.StartedAt} < $until");
-            select.Parameters.AddWithValue("$until", TurnColumns.ToUnixNanoseconds(request.Until));
-        }
-
+        var conditions = SessionAndTimeConditions(select, request.SessionId, request.Since, request.Until);
         if (after is { } position)
         {
             conditions.Add($"({TurnColumns.StartedAt}, id) < ($afterStartedAt, $afterId)");
@@ -209,6 +192,31 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
             PRAGMA user_version = {SchemaVersion};
             COMMIT;
             """);
+    }
+
+    /// <summary>WHERE conditions (and their parameters) for the session and half-open time filters that are set.</summary>
+    private static List<string> SessionAndTimeConditions(SqliteCommand select, string? sessionId, Timestamp? since, Timestamp? until)
+    {
+        var conditions = new List<string>();
+        if (!string.IsNullOrEmpty(sessionId))
+        {
+            conditions.Add($"{TurnColumns.SessionId} = $session");
+            select.Parameters.AddWithValue("$session", sessionId);
+        }
+
+        if (since is not null)
+        {
+            conditions.Add($"{TurnColumns.StartedAt} >= $since");
+            select.Parameters.AddWithValue("$since", TurnColumns.ToUnixNanoseconds(since));
+        }
+
+        if (until is not null)
+        {
+            conditions.Add($"{TurnColumns.StartedAt} < $until");
+            select.Parameters.AddWithValue("$until", TurnColumns.ToUnixNanoseconds(until));
+        }
+
+        return conditions;
     }
 
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
