@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Tomodachi.Inference.Journal;
+using Tomodachi.Inference.Tuning;
 using Tomodachi.Inference.Tuning.Datasets;
 using Tomodachi.Inference.Tuning.Findings;
 using Tomodachi.Tuning.V1;
@@ -22,7 +23,7 @@ public sealed class TuningGrpcService(ITurnJournal journal, FindingsAnalyzer ana
             Rating.ThumbsUp => TurnRating.ThumbsUp,
             Rating.ThumbsDown => TurnRating.ThumbsDown,
             Rating.Cleared => TurnRating.None,
-            _ => throw Invalid($"rating must be RATING_THUMBS_UP, RATING_THUMBS_DOWN or RATING_CLEARED; it was {request.Rating}."),
+            _ => throw Invalid($"rating must be RATING_THUMBS_UP, RATING_THUMBS_DOWN or RATING_CLEARED; it was {ProtoEnum.NameOf(request.Rating)}."),
         };
         if (!await journal.RateAsync(request.TurnId, rating, context.CancellationToken))
         {

@@ -63,16 +63,16 @@ public sealed class TuningRpcTests(TuningServiceFactory factory) : IClassFixture
     }
 
     [Theory]
-    [InlineData(Rating.Unspecified)]
-    [InlineData((Rating)9)]
-    public async Task RateTurn_without_a_known_rating_is_rejected_with_InvalidArgument(Rating rating)
+    [InlineData(Rating.Unspecified, "RATING_UNSPECIFIED")]
+    [InlineData((Rating)9, "9")]
+    public async Task RateTurn_without_a_known_rating_is_rejected_with_InvalidArgument(Rating rating, string named)
     {
         await factory.Journal.AppendAsync(Measured(Id("t"), day: day), CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await client.RateTurnAsync(new RateTurnRequest { TurnId = Id("t"), Rating = rating }));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.StartsWith("rating must be RATING_THUMBS_UP, RATING_THUMBS_DOWN or RATING_CLEARED", error.Status.Detail);
+        Assert.Equal($"rating must be RATING_THUMBS_UP, RATING_THUMBS_DOWN or RATING_CLEARED; it was {named}.", error.Status.Detail);
     }
 
     [Fact]

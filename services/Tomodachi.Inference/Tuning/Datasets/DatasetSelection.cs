@@ -21,7 +21,7 @@ public sealed class DatasetSelection
         filter ??= new DatasetFilter();
         if (!System.Enum.IsDefined(filter.Rating))
         {
-            throw new ArgumentException($"rating filter {(int)filter.Rating} is unknown; use one of {string.Join(", ", System.Enum.GetNames<RatingFilter>())}.");
+            throw new ArgumentException($"rating filter {(int)filter.Rating} is unknown; use one of {ProtoEnum.AllNames<RatingFilter>()}.");
         }
 
         if (filter.HasMinTokensPerSecond && !(double.IsFinite(filter.MinTokensPerSecond) && filter.MinTokensPerSecond >= 0))
@@ -73,7 +73,7 @@ public sealed class DatasetSelection
         var parts = new List<string>();
         if (Filter.Rating != RatingFilter.Unspecified)
         {
-            parts.Add($"rating {Filter.Rating}");
+            parts.Add($"rating {ProtoEnum.NameOf(Filter.Rating)}");
         }
 
         if (Filter.HasMinTokensPerSecond)
