@@ -10,8 +10,8 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
-app.MapGrpcService<InferenceGrpcService>();
 app.MapTuning();
+app.MapGrpcService<InferenceGrpcService>();
 
 app.Run();
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.V1;
@@ -195,7 +194,7 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
     }
 
     /// <summary>WHERE conditions (and their parameters) for the session and half-open time filters that are set.</summary>
-    private static List<string> SessionAndTimeConditions(SqliteCommand select, string? sessionId, Timestamp? since, Timestamp? until)
+    private static List<string> SessionAndTimeConditions(SqliteCommand select, string? sessionId, Google.Protobuf.WellKnownTypes.Timestamp? since, Google.Protobuf.WellKnownTypes.Timestamp? until)
     {
         var conditions = new List<string>();
         if (!string.IsNullOrEmpty(sessionId))
