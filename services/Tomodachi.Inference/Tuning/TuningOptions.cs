@@ -43,6 +43,22 @@ public sealed class TuningOptions : IValidatableObject
     [Range(1, 1_000)]
     public int MaxEvidenceTurnIds { get; set; } = 50;
 
+    /// <summary>How often the inference process's RSS is sampled into the journal database.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RssSampleInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>RSS samples of the running process needed before RSS growth is judged.</summary>
+    [Range(3, 100_000)]
+    public int MinRssSamples { get; set; } = 10;
+
+    /// <summary>Relative growth of the fitted RSS line, first sample to last, that counts as a leak.</summary>
+    [Range(0.01, 100.0)]
+    public double RssGrowthFraction { get; set; } = 0.2;
+
+    /// <summary>How straight the growth must be (R² of the fitted line) to call it linear rather than noise.</summary>
+    [Range(0.0, 1.0)]
+    public double RssLinearity { get; set; } = 0.8;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ShortReplyTokens >= LongReplyTokens)

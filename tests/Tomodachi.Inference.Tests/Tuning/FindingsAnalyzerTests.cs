@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
+using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Tests.Journal;
 using Tomodachi.Inference.Tuning;
 using Tomodachi.Inference.Tuning.Findings;
+using Tomodachi.Inference.Tuning.Memory;
 using Tomodachi.Inference.V1;
 using Tomodachi.Tuning.V1;
 using static Tomodachi.Inference.Tests.Tuning.TuningTestData;
@@ -11,10 +13,16 @@ namespace Tomodachi.Inference.Tests.Tuning;
 public sealed class FindingsAnalyzerTests : IDisposable
 {
     private readonly TempJournal temp = new();
+    private readonly SqliteRssHistory rss;
+
+    public FindingsAnalyzerTests() => rss = new SqliteRssHistory(Options.Create(new JournalOptions { Path = temp.Path }), temp.Journal);
 
     public void Dispose() => temp.Dispose();
 
-    private FindingsAnalyzer Analyzer(TuningOptions? options = null) => new(temp.Journal, Options.Create(options ?? new TuningOptions()));
+    private FindingsAnalyzer Analyzer(TuningOptions? options = null) => new(temp.Journal, rss, Options.Create(options ?? new TuningOptions()));
+
+    private static List<RssSample> Rss(string run, int count, Func<int, long> bytes) =>
+        Enumerable.Range(0, count).Select(i => new RssSample(JournalTestData.Epoch.AddMinutes(i), run, bytes(i))).ToList();
 
     private static List<V1.Turn> Series(int count, Func<int, V1.Turn> turn) => Enumerable.Range(0, count).Select(turn).ToList();
 
@@ -149,7 +157,7 @@ public sealed class FindingsAnalyzerTests : IDisposable
         Assert.Equal([FindingKind.LatencyHigh, FindingKind.RepliesTooShort], report.Findings.Select(f => f.Kind));
         Assert.Equal([Severity.Critical, Severity.Warning], report.Findings.Select(f => f.Severity));
         Assert.Equal("2 findings in 6 turns.", report.Note);
-        Assert.Contains(report.UnavailableChecks, c => c.StartsWith("RSS growth"));
+        Assert.Contains(report.UnavailableChecks, c => c.StartsWith("Memory growth"));
     }
 
     [Fact]
@@ -164,5 +172,45 @@ public sealed class FindingsAnalyzerTests : IDisposable
         Assert.Equal(FindingKind.RepliesTooShort, Assert.Single(terse.Findings).Kind);
         Assert.Empty(chatty.Findings);
         Assert.Equal(6u, chatty.TurnsAnalyzed);
+    }
+
+    [Fact]
+    public void RSS_growing_along_a_straight_line_is_a_leak_finding_even_with_few_turns()
+    {
+        // 100 MiB growing 1 MiB a minute for 30 minutes: 29 % growth, a perfect line.
+        var samples = Rss("run", 30, i => (100 + i) * 1_048_576L);
+
+        var report = Analyzer().Analyze([], samples);
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal((FindingKind.RssGrowing, Severity.Warning), (finding.Kind, finding.Severity));
+        Assert.Equal(60 * 1_048_576.0, finding.Evidence.SlopePerHour, 3);
+        Assert.Equal(0.29, finding.Evidence.Observed, 9);
+        Assert.Equal((1.0, 30u, "bytes"), (Math.Round(finding.Evidence.RSquared, 9), finding.Evidence.TurnsConsidered, finding.Evidence.Unit));
+        Assert.Contains("leak", finding.SuggestedAction);
+        Assert.Equal("Not enough turns to judge (0 of 5).", report.Note);
+    }
+
+    [Fact]
+    public void RSS_that_wobbles_without_a_trend_is_no_finding()
+    {
+        Assert.Empty(Analyzer().Analyze([], Rss("run", 30, i => (100 + (i % 2 == 0 ? 40 : 0)) * 1_048_576L)).Findings);
+    }
+
+    [Fact]
+    public async Task Only_the_latest_process_run_is_judged_for_RSS_growth()
+    {
+        // The earlier run leaked; after the restart RSS is flat.
+        foreach (var sample in Rss("before-restart", 20, i => (100 + 5 * i) * 1_048_576L)
+            .Concat(Rss("after-restart", 20, _ => 100 * 1_048_576L).Select(s => s with { At = s.At.AddHours(1) })))
+        {
+            await rss.AddAsync(sample, CancellationToken.None);
+        }
+
+        var now = await Analyzer().AnalyzeAsync(null, null, null, CancellationToken.None);
+        var then = await Analyzer().AnalyzeAsync(null, null, At(JournalTestData.Epoch.AddMinutes(30)), CancellationToken.None);
+
+        Assert.Empty(now.Findings);
+        Assert.Equal(FindingKind.RssGrowing, Assert.Single(then.Findings).Kind);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Journal;
+using Tomodachi.Inference.Tuning.Memory;
 using Tomodachi.Inference.V1;
 using Tomodachi.Tuning.V1;
 
@@ -11,18 +12,20 @@ namespace Tomodachi.Inference.Tuning.Findings;
 /// Judges a run of journaled turns against the thresholds in <see cref="TuningOptions"/>. Reply length is judged
 /// over all turns; throughput and latency per model, because a model switch would otherwise look like a leak.
 /// </summary>
-public sealed class FindingsAnalyzer(ITurnJournal journal, IOptions<TuningOptions> options)
+public sealed class FindingsAnalyzer(ITurnJournal journal, IRssHistory rssHistory, IOptions<TuningOptions> options)
 {
     /// <summary>Checks the issue asks for that need history this service does not keep.</summary>
     public static readonly IReadOnlyList<string> UnavailableChecks =
     [
-        "RSS growth (leak): the inference service keeps no RSS history yet, only the current reading.",
         "Memory growth (ingestion): the memory service keeps no growth history the tuning service can read.",
     ];
 
     private readonly TuningOptions limits = options.Value;
 
-    /// <summary>Findings over the newest <see cref="TuningOptions.MaxTurnsAnalyzed"/> turns of a session and/or time window.</summary>
+    /// <summary>
+    /// Findings over the newest <see cref="TuningOptions.MaxTurnsAnalyzed"/> turns of a session and/or time window,
+    /// plus RSS growth of the latest process run in the window (not for a session: RSS belongs to the process).
+    /// </summary>
     /// <exception cref="ArgumentException">since is after until.</exception>
     public async Task<GetFindingsResponse> AnalyzeAsync(string? sessionId, Timestamp? since, Timestamp? until, CancellationToken ct)
     {
@@ -32,12 +35,17 @@ public sealed class FindingsAnalyzer(ITurnJournal journal, IOptions<TuningOption
             turns.Add(rated.Turn);
         }
 
-        return Analyze(turns);
+        var rss = string.IsNullOrEmpty(sessionId)
+            ? await rssHistory.ReadLatestRunAsync(since?.ToDateTimeOffset(), until?.ToDateTimeOffset(), limits.MaxTurnsAnalyzed, ct)
+            : [];
+        return Analyze(turns, rss);
     }
 
-    /// <summary>Findings over <paramref name="turns"/> (oldest first), most severe first.</summary>
-    public GetFindingsResponse Analyze(IReadOnlyList<Turn> turns)
+    /// <summary>Findings over <paramref name="turns"/> and <paramref name="rss"/> (both oldest first), most severe first.</summary>
+    public GetFindingsResponse Analyze(IReadOnlyList<Turn> turns, IReadOnlyList<RssSample>? rss = null)
     {
+        var findings = new List<Finding>();
+        Add(findings, RssGrowth(rss ?? []));
         var response = new GetFindingsResponse
         {
             TurnsAnalyzed = (uint)turns.Count,
@@ -46,13 +54,13 @@ public sealed class FindingsAnalyzer(ITurnJournal journal, IOptions<TuningOption
         };
         if (turns.Count < limits.MinTurns)
         {
+            response.Findings.AddRange(findings);
             response.Note = $"Not enough turns to judge ({turns.Count} of {limits.MinTurns}).";
             return response;
         }
 
         // A cancelled reply is as long as the user let it be; it says nothing about the model.
         var finished = turns.Where(t => t.Stats.StopReason != StopReason.Cancelled).ToList();
-        var findings = new List<Finding>();
         Add(findings, ShortReplies(finished));
         Add(findings, LongReplies(finished));
         foreach (var model in turns.GroupBy(t => t.Stats.ModelId).Where(g => g.Count() >= limits.MinTurns))
@@ -122,7 +130,7 @@ public sealed class FindingsAnalyzer(ITurnJournal journal, IOptions<TuningOption
         }
 
         var rates = measured.Select(t => t.Stats.GenerationTokensPerSecond).ToList();
-        var (intercept, slope) = Statistics.LeastSquaresLine(rates);
+        var (intercept, slope, _) = Statistics.LeastSquaresLine(rates);
         var last = intercept + slope * (rates.Count - 1);
         if (intercept <= 0)
         {
@@ -145,6 +153,35 @@ public sealed class FindingsAnalyzer(ITurnJournal journal, IOptions<TuningOption
             Title = $"Generation speed of {modelId} fell {Format(drop * 100)}% over {measured.Count} turns ({Format(intercept)} to {Format(last)} tokens/s)",
             Evidence = evidence,
             SuggestedAction = "Look for a leak or degradation: compare RSS over the same turns, restart the service and see whether the speed recovers.",
+        };
+    }
+
+    private Finding? RssGrowth(IReadOnlyList<RssSample> samples)
+    {
+        if (samples.Count < limits.MinRssSamples)
+        {
+            return null;
+        }
+
+        var hours = samples.Select(s => (s.At - samples[0].At).TotalHours).ToList();
+        var bytes = samples.Select(s => (double)s.RssBytes).ToList();
+        var (first, slope, rSquared) = Statistics.LeastSquaresLine(hours, bytes);
+        var last = first + slope * hours[^1];
+        if (first <= 0 || rSquared < limits.RssLinearity || (last - first) / first < limits.RssGrowthFraction)
+        {
+            return null;
+        }
+
+        var growth = (last - first) / first;
+        var evidence = Describe("rss_bytes", "bytes", bytes, limits.RssGrowthFraction, growth, [], samples.Count);
+        (evidence.TurnsMatching, evidence.MatchingFraction, evidence.SlopePerHour, evidence.RSquared) = ((uint)samples.Count, 1, slope, rSquared);
+        return new Finding
+        {
+            Kind = FindingKind.RssGrowing,
+            Severity = growth >= 2 * limits.RssGrowthFraction ? Severity.Critical : Severity.Warning,
+            Title = $"RSS grew {Format(growth * 100)}% in {Format(hours[^1])} h ({Format(first / 1048576)} to {Format(last / 1048576)} MiB), steadily (R² {Format(rSquared)})",
+            Evidence = evidence,
+            SuggestedAction = "Look for a leak: RSS climbs steadily while the service runs. Restart to confirm it falls back, then compare with the turns and model loads of the period.",
         };
     }
 

@@ -12,20 +12,28 @@ internal static class Statistics
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
     }
 
-    /// <summary>Least-squares line through (i, values[i]): the intercept at i = 0 and the slope per step.</summary>
-    public static (double Intercept, double Slope) LeastSquaresLine(IReadOnlyList<double> values)
+    /// <summary>Least-squares line through (i, values[i]), i.e. over the order of the values.</summary>
+    public static (double Intercept, double Slope, double RSquared) LeastSquaresLine(IReadOnlyList<double> values) =>
+        LeastSquaresLine(Enumerable.Range(0, values.Count).Select(i => (double)i).ToList(), values);
+
+    /// <summary>
+    /// Least-squares line through (xs[i], ys[i]): the intercept at x = 0, the slope, and R² (the share of the
+    /// variance of y the line explains; 1 for a perfect line, 0 when y is flat).
+    /// </summary>
+    public static (double Intercept, double Slope, double RSquared) LeastSquaresLine(IReadOnlyList<double> xs, IReadOnlyList<double> ys)
     {
-        var n = values.Count;
-        var meanX = (n - 1) / 2.0;
-        var meanY = Mean(values);
-        double covariance = 0, varianceX = 0;
-        for (var i = 0; i < n; i++)
+        var meanX = Mean(xs);
+        var meanY = Mean(ys);
+        double covariance = 0, varianceX = 0, varianceY = 0;
+        for (var i = 0; i < xs.Count; i++)
         {
-            covariance += (i - meanX) * (values[i] - meanY);
-            varianceX += (i - meanX) * (i - meanX);
+            covariance += (xs[i] - meanX) * (ys[i] - meanY);
+            varianceX += (xs[i] - meanX) * (xs[i] - meanX);
+            varianceY += (ys[i] - meanY) * (ys[i] - meanY);
         }
 
         var slope = varianceX == 0 ? 0 : covariance / varianceX;
-        return (meanY - slope * meanX, slope);
+        var rSquared = varianceX == 0 || varianceY == 0 ? 0 : covariance * covariance / (varianceX * varianceY);
+        return (meanY - slope * meanX, slope, rSquared);
     }
 }
