@@ -10,6 +10,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
+app.MapTuning();
 app.MapGrpcService<InferenceGrpcService>();
 app.MapModelMemoryEndpoint();
 

@@ -51,13 +51,14 @@ public static class GatewayExtensions
     private static void AddBackendHealth(this IHostApplicationBuilder builder)
     {
         var checks = builder.Services.AddHealthChecks();
-        foreach (var contract in Contracts.All)
+        // One check per backend, not per contract: the inference service serves two contracts.
+        foreach (var backend in Contracts.All.Select(c => c.Backend).Distinct())
         {
-            builder.Services.AddGrpcServiceClient<Grpc.Health.V1.Health.HealthClient>(contract.Backend, contract.Backend);
+            builder.Services.AddGrpcServiceClient<Grpc.Health.V1.Health.HealthClient>(backend, backend);
             checks.Add(new HealthCheckRegistration(
-                contract.Backend,
+                backend,
                 sp => new BackendHealthCheck(sp.GetRequiredService<Grpc.Net.ClientFactory.GrpcClientFactory>()
-                    .CreateClient<Grpc.Health.V1.Health.HealthClient>(contract.Backend)),
+                    .CreateClient<Grpc.Health.V1.Health.HealthClient>(backend)),
                 failureStatus: null,
                 tags: [Microsoft.Extensions.Hosting.Extensions.RemoteTag]));
         }

@@ -44,6 +44,9 @@ public static class InferenceExtensions
         // Status and metrics
         builder.Services.AddSingleton<StatusBoard>();
         builder.Services.AddSingleton<InferenceMetrics>();
+
+        // Fine-tuning insights
+        builder.AddTuning();
         return builder;
     }
 }

@@ -33,4 +33,18 @@ public interface ITurnJournal
 
     /// <summary>Number of turns journaled so far.</summary>
     Task<long> CountAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Stores the owner's rating of a turn: <see cref="TurnRating.ThumbsUp"/>, <see cref="TurnRating.ThumbsDown"/>,
+    /// or <see cref="TurnRating.None"/> to clear it. False when no turn has the id.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The rating is none of the three.</exception>
+    Task<bool> RateAsync(string turnId, int rating, CancellationToken ct);
+
+    /// <summary>The ratings of the given turns (<see cref="TurnRating.None"/> when unrated); unknown ids are left out.</summary>
+    Task<IReadOnlyDictionary<string, int>> GetRatingsAsync(IReadOnlyCollection<string> turnIds, CancellationToken ct);
+
+    /// <summary>The turns the query selects with their ratings, oldest (by start time) first.</summary>
+    /// <exception cref="ArgumentException">since after until, or a limit below 1.</exception>
+    IAsyncEnumerable<RatedTurn> ReadAsync(TurnQuery query, CancellationToken ct);
 }

@@ -12,13 +12,13 @@ namespace Tomodachi.Inference.Journal;
 /// A turn is one small insert, so the fsync is noise next to generating the reply. One long-lived connection
 /// writes, serialised by a semaphore; each read opens its own connection, which WAL lets run beside the writer.
 /// </summary>
-public sealed class SqliteTurnJournal : ITurnJournal, IDisposable
+public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
 {
     public const int MaxPageSize = 500;
     public const int DefaultPageSize = 50;
 
     // Bumped with each schema change; a migration step goes beside CreateSchema when it is.
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private static readonly string InsertSql =
         $"INSERT INTO turns ({TurnColumns.Names}) VALUES ({string.Join(", ", TurnColumns.All.Select(c => "$" + c.Name))})";
@@ -47,6 +47,7 @@ public sealed class SqliteTurnJournal : ITurnJournal, IDisposable
 
         Execute(writer, "PRAGMA synchronous=FULL");
         CreateSchema();
+        AddRatingColumn();
         logger.LogInformation("Turn journal open at {JournalPath} with {TurnCount} turns", path, Scalar<long>(writer, "SELECT count(*) FROM turns"));
     }
 
@@ -94,25 +95,7 @@ public sealed class SqliteTurnJournal : ITurnJournal, IDisposable
 
         await using var connection = await OpenReaderAsync(ct);
         using var select = connection.CreateCommand();
-        var conditions = new List<string>();
-        if (request.SessionId.Length > 0)
-        {
-            conditions.Add($"{TurnColumns.SessionId} = $session");
-            select.Parameters.AddWithValue("$session", request.SessionId);
-        }
-
-        if (request.Since is not null)
-        {
-            conditions.Add($"{TurnColumns.StartedAt} >= $since");
-            select.Parameters.AddWithValue("$since", TurnColumns.ToUnixNanoseconds(request.Since));
-        }
-
-        if (request.Until is not null)
-        {
-            conditions.Add($"{TurnColumns.StartedAt} < $until");
-            select.Parameters.AddWithValue("$until", TurnColumns.ToUnixNanoseconds(request.Until));
-        }
-
+        var conditions = SessionAndTimeConditions(select, request.SessionId, request.Since, request.Until);
         if (after is { } position)
         {
             conditions.Add($"({TurnColumns.StartedAt}, id) < ($afterStartedAt, $afterId)");
@@ -209,6 +192,31 @@ public sealed class SqliteTurnJournal : ITurnJournal, IDisposable
             PRAGMA user_version = {SchemaVersion};
             COMMIT;
             """);
+    }
+
+    /// <summary>WHERE conditions (and their parameters) for the session and half-open time filters that are set.</summary>
+    private static List<string> SessionAndTimeConditions(SqliteCommand select, string? sessionId, Google.Protobuf.WellKnownTypes.Timestamp? since, Google.Protobuf.WellKnownTypes.Timestamp? until)
+    {
+        var conditions = new List<string>();
+        if (!string.IsNullOrEmpty(sessionId))
+        {
+            conditions.Add($"{TurnColumns.SessionId} = $session");
+            select.Parameters.AddWithValue("$session", sessionId);
+        }
+
+        if (since is not null)
+        {
+            conditions.Add($"{TurnColumns.StartedAt} >= $since");
+            select.Parameters.AddWithValue("$since", TurnColumns.ToUnixNanoseconds(since));
+        }
+
+        if (until is not null)
+        {
+            conditions.Add($"{TurnColumns.StartedAt} < $until");
+            select.Parameters.AddWithValue("$until", TurnColumns.ToUnixNanoseconds(until));
+        }
+
+        return conditions;
     }
 
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
