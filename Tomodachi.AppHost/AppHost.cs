@@ -10,8 +10,9 @@ var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
 var knob = builder.AddProject<Projects.Tomodachi_Knob>("knob")
     .WithHttpHealthCheck("/health");
 
-// Web
+// Web: follows the services' streams and shows Offline while one is down, so it does not wait for them.
 var web = builder.AddProject<Projects.Tomodachi_Web>("web")
+    .WithReference(inference).WithReference(memory).WithReference(knob)
     .WithHttpHealthCheck("/health");
 
 // Gateway
