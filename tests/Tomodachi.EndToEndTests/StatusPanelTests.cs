@@ -15,41 +15,36 @@ public sealed class StatusPanelTests(CampgroundFixture suite)
     public async Task A_message_streams_a_reply_and_the_hud_shows_the_servers_exact_stats()
     {
         var inference = new InferenceService.InferenceServiceClient(suite.GatewayChannel);
-        var page = await suite.OpenCampgroundAsync();
-        try
-        {
-            await page.OpenStatusPanelAsync();
-            await page.Locator("#chatInput").FillAsync("Hello Tomodachi! Tell me a story about a campfire.");
-            await page.Locator("#chatInput").PressAsync("Enter");
-            await Expect(page.Locator(".chat-message.assistant .chat-stats")).ToBeVisibleAsync(new() { Timeout = Patient.Timeout });
+        await using var session = await suite.OpenCampgroundAsync();
+        var page = session.Page;
+        await page.OpenStatusPanelAsync();
+        await page.Locator("#chatInput").FillAsync("Hello Tomodachi! Tell me a story about a campfire.");
+        await page.Locator("#chatInput").PressAsync("Enter");
+        await Expect(page.Locator(".chat-message.assistant .chat-stats")).ToBeVisibleAsync(new() { Timeout = Patient.Timeout });
 
-            var session = await page.SessionIdAsync();
-            var journal = await inference.ListTurnsAsync(new ListTurnsRequest { SessionId = session, PageSize = 1 }, cancellationToken: Timeout);
-            var stats = Assert.Single(journal.Turns).Stats;
+        var sessionId = await page.SessionIdAsync();
+        var journal = await inference.ListTurnsAsync(new ListTurnsRequest { SessionId = sessionId, PageSize = 1 }, cancellationToken: Timeout);
+        var stats = Assert.Single(journal.Turns).Stats;
 
-            Assert.True(stats.CompletionTokens > 0, "the reply generated no tokens");
-            await Expect(page.Locator("#hudTokens")).ToHaveTextAsync(stats.CompletionTokens.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await Expect(page.Locator("#hudTokensPerSec")).ToHaveTextAsync(TokensPerSecond(stats.GenerationTokensPerSecond));
-            await Expect(page.Locator("#hudLatency")).ToHaveTextAsync(Seconds(stats.TotalLatencyMs));
-            await Expect(page.Locator("#hudTtft")).ToHaveTextAsync(Seconds(stats.TimeToFirstTokenMs));
-            Assert.NotEqual("", await page.Locator(".chat-message.assistant .chat-text").InnerTextAsync());
+        Assert.True(stats.CompletionTokens > 0, "the reply generated no tokens");
+        await Expect(page.Locator("#hudTokens")).ToHaveTextAsync(stats.CompletionTokens.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#hudTokensPerSec")).ToHaveTextAsync(TokensPerSecond(stats.GenerationTokensPerSecond));
+        await Expect(page.Locator("#hudLatency")).ToHaveTextAsync(Seconds(stats.TotalLatencyMs));
+        await Expect(page.Locator("#hudTtft")).ToHaveTextAsync(Seconds(stats.TimeToFirstTokenMs));
+        Assert.NotEqual("", await page.Locator(".chat-message.assistant .chat-text").InnerTextAsync());
 
-            await Expect(page.Locator("#hudModelMemory")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d MB$"));
-            await page.ScreenshotAsync(new() { Path = Repository.Docs("status-panel.png") });
-            await page.SetViewportSizeAsync(390, 844);
-            await page.ScreenshotAsync(new() { Path = Repository.Docs("status-panel-phone.png"), FullPage = true });
-        }
-        finally
-        {
-            await page.Context.CloseAsync();
-        }
+        await Expect(page.Locator("#hudModelMemory")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d MB$"));
+        await page.ScreenshotAsync(new() { Path = Repository.Docs("status-panel.png") });
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ScreenshotAsync(new() { Path = Repository.Docs("status-panel-phone.png"), FullPage = true });
     }
 
     [Fact]
     public async Task Unload_drops_the_model_memory_and_Load_brings_the_model_back()
     {
         var inference = new InferenceService.InferenceServiceClient(suite.GatewayChannel);
-        var page = await suite.OpenCampgroundAsync();
+        await using var session = await suite.OpenCampgroundAsync();
+        var page = session.Page;
         try
         {
             await page.OpenStatusPanelAsync();
@@ -69,7 +64,6 @@ public sealed class StatusPanelTests(CampgroundFixture suite)
         }
         finally
         {
-            await page.Context.CloseAsync();
             await EnsureLoadedAsync(inference);
         }
     }
@@ -77,26 +71,27 @@ public sealed class StatusPanelTests(CampgroundFixture suite)
     [Fact]
     public async Task Stopped_memory_service_shows_Offline_and_the_panel_recovers_when_it_is_back()
     {
-        var page = await suite.OpenCampgroundAsync();
+        await using var session = await suite.OpenCampgroundAsync();
+        var page = session.Page;
+        await page.OpenStatusPanelAsync();
+        await Expect(page.Locator("#memoryStatus")).ToHaveTextAsync("Online");
+        await Expect(page.Locator("#hudMemoryCount")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+$"));
+
+        await suite.StopResourceAsync("memory", Timeout);
         try
         {
-            await page.OpenStatusPanelAsync();
-            await Expect(page.Locator("#memoryStatus")).ToHaveTextAsync("Online");
-            await Expect(page.Locator("#hudMemoryCount")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+$"));
-
-            await suite.StopResourceAsync("memory", Timeout);
             await Expect(page.Locator("#memoryStatus")).ToContainTextAsync("Offline", new() { Timeout = Patient.Timeout });
             await Expect(page.Locator("#hudMemoryCount")).ToHaveTextAsync("N/A");
             await Expect(page.Locator("#hudMemorySize")).ToHaveTextAsync("N/A");
-
-            await suite.StartResourceAsync("memory", Timeout);
-            await Expect(page.Locator("#memoryStatus")).ToHaveTextAsync("Online", Patient);
-            await Expect(page.Locator("#hudMemoryCount")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+$"));
         }
         finally
         {
-            await page.Context.CloseAsync();
+            // Started again whatever happened, so the rest of the collection has its memory service.
+            await suite.StartResourceAsync("memory", Timeout);
         }
+
+        await Expect(page.Locator("#memoryStatus")).ToHaveTextAsync("Online", Patient);
+        await Expect(page.Locator("#hudMemoryCount")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+$"));
     }
 
     /// <summary>The status stream reports at least every 3 s; give the reading a bounded number of chances to fall.</summary>

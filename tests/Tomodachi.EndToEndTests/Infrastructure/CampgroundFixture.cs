@@ -54,7 +54,7 @@ public sealed class CampgroundFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (own cookies, own circuit) on the Campground page, once it is interactive.</summary>
-    public async Task<IPage> OpenCampgroundAsync(int width = 1280, int height = 800)
+    public async Task<BrowserSession> OpenCampgroundAsync(int width = 1280, int height = 800)
     {
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions
         {
@@ -66,7 +66,7 @@ public sealed class CampgroundFixture : IAsyncLifetime
         await page.GotoAsync(GatewayHttp.ToString());
         // Prerendering is off: the toolbox appears only once the circuit is up and events reach the server.
         await page.Locator("#toolboxButton").WaitForAsync();
-        return page;
+        return new BrowserSession(page);
     }
 
     public Task StopResourceAsync(string resource, CancellationToken cancellationToken) =>
@@ -92,6 +92,14 @@ public sealed class CampgroundFixture : IAsyncLifetime
             await app.DisposeAsync();
         }
     }
+}
+
+/// <summary>One open Campground tab; disposing it closes its context, so no old circuit keeps following the knob.</summary>
+public sealed class BrowserSession(IPage page) : IAsyncDisposable
+{
+    public IPage Page { get; } = page;
+
+    public ValueTask DisposeAsync() => new(Page.Context.CloseAsync());
 }
 
 [CollectionDefinition(Name)]
