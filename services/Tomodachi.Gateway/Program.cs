@@ -1,4 +1,6 @@
+using Tomodachi.Gateway.Connect;
 using Tomodachi.Gateway.Extensions;
+using Tomodachi.Gateway.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,7 +9,10 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
+app.UseMiddleware<ApiKeyMiddleware>();
+app.UseMiddleware<ConnectProtocolMiddleware>();
 app.MapDefaultEndpoints();
+app.MapLogin();
 app.MapGrpcDefaults();
 app.MapReverseProxy();
 

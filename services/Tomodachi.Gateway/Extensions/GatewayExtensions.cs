@@ -1,7 +1,9 @@
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Grpc.Reflection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Tomodachi.Gateway.Health;
+using Tomodachi.Gateway.Security;
 using Tomodachi.Gateway.Reflection;
 
 namespace Tomodachi.Gateway.Extensions;
@@ -15,10 +17,20 @@ public static class GatewayExtensions
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver();
 
+        builder.AddGatewaySecurity();
         builder.AddContractReflection();
         builder.AddGrpcDefaults();
         builder.AddBackendHealth();
         return builder;
+    }
+
+    private static void AddGatewaySecurity(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewaySecurityOptions>()
+            .Bind(builder.Configuration.GetSection(GatewaySecurityOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GatewaySecurityOptions>, GatewaySecurityValidation>();
+        builder.Services.AddSingleton<ApiKeyCheck>();
     }
 
     /// <summary>
