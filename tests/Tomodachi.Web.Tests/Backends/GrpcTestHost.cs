@@ -25,8 +25,8 @@ public sealed class GrpcTestHost : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>Starts a host; <paramref name="service"/> null serves no KnobService, so every call is UNIMPLEMENTED.</summary>
-    public static async Task<GrpcTestHost> StartAsync(ScriptedKnobService? service, int port = 0)
+    /// <summary>Starts a host serving <typeparamref name="TService"/>; a null service serves nothing, so every call is UNIMPLEMENTED.</summary>
+    public static async Task<GrpcTestHost> StartAsync<TService>(TService? service, int port = 0) where TService : class
     {
         var builder = WebApplication.CreateSlimBuilder();
         // The web's appsettings.json sits in the test output and would bind its fixed Kestrel port.
@@ -44,7 +44,7 @@ public sealed class GrpcTestHost : IAsyncDisposable
         var app = builder.Build();
         if (service is not null)
         {
-            app.MapGrpcService<ScriptedKnobService>();
+            app.MapGrpcService<TService>();
         }
 
         await app.StartAsync();

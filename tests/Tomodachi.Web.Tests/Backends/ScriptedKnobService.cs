@@ -91,17 +91,9 @@ public class ScriptedKnobService
 
     public static void Bind(ServiceBinderBase binder, ScriptedKnobService? service)
     {
-        binder.AddMethod(Method<GetStateRequest, GetStateResponse>(MethodType.Unary, "GetState", GetStateRequest.Parser, GetStateResponse.Parser),
+        binder.AddMethod(ScriptedMethod.Create(ServiceName, MethodType.Unary, "GetState", GetStateRequest.Parser, GetStateResponse.Parser),
             (UnaryServerMethod<GetStateRequest, GetStateResponse>)null!);
-        binder.AddMethod(Method<WatchEventsRequest, WatchEventsResponse>(MethodType.ServerStreaming, "WatchEvents", WatchEventsRequest.Parser, WatchEventsResponse.Parser),
+        binder.AddMethod(ScriptedMethod.Create(ServiceName, MethodType.ServerStreaming, "WatchEvents", WatchEventsRequest.Parser, WatchEventsResponse.Parser),
             (ServerStreamingServerMethod<WatchEventsRequest, WatchEventsResponse>)null!);
     }
-
-    private static Method<TRequest, TResponse> Method<TRequest, TResponse>(
-        MethodType type, string name, Google.Protobuf.MessageParser<TRequest> requestParser, Google.Protobuf.MessageParser<TResponse> responseParser)
-        where TRequest : class, Google.Protobuf.IMessage<TRequest>
-        where TResponse : class, Google.Protobuf.IMessage<TResponse> =>
-        new(type, ServiceName, name,
-            Marshallers.Create(r => Google.Protobuf.MessageExtensions.ToByteArray(r), requestParser.ParseFrom),
-            Marshallers.Create(r => Google.Protobuf.MessageExtensions.ToByteArray(r), responseParser.ParseFrom));
 }

@@ -90,7 +90,7 @@ public sealed class KnobFeedTests : IAsyncLifetime
     [Fact]
     public async Task Service_without_the_rpc_is_offline_as_unimplemented()
     {
-        await using var bare = await GrpcTestHost.StartAsync(service: null);
+        await using var bare = await GrpcTestHost.StartAsync<ScriptedKnobService>(service: null);
         using var bareChannel = GrpcChannel.ForAddress(bare.Address);
         using var bareFeed = new KnobFeed(new KnobService.KnobServiceClient(bareChannel), TimeProvider.System, FastReconnect, NullLogger<KnobFeed>.Instance);
 

@@ -65,6 +65,12 @@ public abstract class StreamFeed<T> : BackgroundService where T : class
             {
                 return;
             }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            {
+                // E.g. no address configured for the service: still a reason to show, never a reason to stop the web.
+                logger.LogWarning(error, "Feed {Rpc} failed outside gRPC", RpcName);
+                Publish(Latest, FeedStatus.Offline($"{error.GetType().Name}: {error.Message}"));
+            }
 
             failures++;
             try

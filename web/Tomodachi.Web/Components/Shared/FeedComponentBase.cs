@@ -17,9 +17,9 @@ public abstract class FeedComponentBase : ComponentBase, IDisposable
         unsubscribers.Add(() => feed.Changed -= OnFeedChanged);
     }
 
-    protected void OnFeedChanged() => _ = RenderOnCircuitAsync();
+    private void OnFeedChanged() => _ = RenderOnCircuitAsync();
 
-    protected async Task RenderOnCircuitAsync()
+    private async Task RenderOnCircuitAsync()
     {
         try
         {
@@ -39,11 +39,5 @@ public abstract class FeedComponentBase : ComponentBase, IDisposable
         }
 
         unsubscribers.Clear();
-        OnDispose();
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void OnDispose()
-    {
     }
 }
