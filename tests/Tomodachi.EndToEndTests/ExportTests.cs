@@ -14,6 +14,7 @@ public sealed class ExportTests(CampgroundFixture suite)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var inference = new InferenceService.InferenceServiceClient(suite.GatewayChannel);
         var turn = await ChatAsync(inference, timeout.Token);
+        await inference.NewestTurnAsync(turn.SessionId, timeout.Token);
         await using var session = await suite.OpenCampgroundAsync();
         var page = session.Page;
         await page.OpenToolboxWithKeyboardAsync();
