@@ -3,10 +3,17 @@ using Tomodachi.AppHost.Observability;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Services
-var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
-    .WithHttpHealthCheck("/health");
 var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
     .WithHttpHealthCheck("/health");
+// Chats keep working while memory restarts, so inference references memory without waiting for it.
+var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
+    .WithReference(memory)
+    .WithHttpHealthCheck("/health");
+// TOMODACHI_MODEL names the chat model (a .gguf path or hf:<owner>/<repo>/<file>.gguf); unset runs the demo model.
+if (builder.Configuration["TOMODACHI_MODEL"] is { Length: > 0 } model)
+{
+    inference.WithEnvironment("Inference__Model", model);
+}
 var knob = builder.AddProject<Projects.Tomodachi_Knob>("knob")
     .WithHttpHealthCheck("/health");
 

@@ -11,6 +11,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
 app.MapGrpcService<InferenceGrpcService>();
+app.MapModelMemoryEndpoint();
 
 app.Run();
 

@@ -1,3 +1,13 @@
+using Microsoft.Extensions.Options;
+using Tomodachi.Inference.Generation;
+using Tomodachi.Inference.Memory;
+using Tomodachi.Inference.Models;
+using Tomodachi.Inference.Options;
+using Tomodachi.Inference.Orchestration;
+using Tomodachi.Inference.Monitoring;
+using Tomodachi.Inference.Telemetry;
+using Tomodachi.Memory.V1;
+
 namespace Tomodachi.Inference.Extensions;
 
 /// <summary>Registers everything the Inference service needs.</summary>
@@ -9,6 +19,30 @@ public static class InferenceExtensions
     {
         builder.AddGrpcDefaults();
         builder.AddTomodachiTelemetrySource(TelemetrySourceName);
+
+        builder.Services.AddOptions<InferenceOptions>()
+            .Bind(builder.Configuration.GetSection(InferenceOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        // Models
+        builder.Services.AddSingleton<IModelLocator, LocalModelLocator>();
+        builder.Services.AddSingleton<IModelManager, ModelManager>();
+        builder.Services.AddHostedService<ModelStartup>();
+
+        // Chat
+        builder.Services.AddSingleton<SlotGate>();
+        builder.Services.AddSingleton<PersonaCatalog>();
+        builder.Services.AddSingleton<Orchestrator>();
+        builder.Services.AddSingleton<ChatPipeline>();
+        builder.Services.AddSingleton<IMemoryRecall, GrpcMemoryRecall>();
+        builder.Services.AddGrpcServiceClient<MemoryService.MemoryServiceClient>("memory");
+
+        // Status and metrics
+        builder.Services.AddSingleton<StatusBoard>();
+        builder.Services.AddSingleton<InferenceMetrics>();
         return builder;
     }
 }

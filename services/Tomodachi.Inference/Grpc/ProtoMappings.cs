@@ -1,0 +1,63 @@
+using Google.Protobuf.WellKnownTypes;
+using Tomodachi.Inference.Models;
+using Tomodachi.Inference.Options;
+using Tomodachi.Inference.Monitoring;
+using Tomodachi.Inference.V1;
+
+namespace Tomodachi.Inference.Grpc;
+
+/// <summary>Domain records to contract messages.</summary>
+internal static class ProtoMappings
+{
+    public static ModelInfo ToProto(this ModelDescription model) => new()
+    {
+        Id = model.Id,
+        Path = model.Path,
+        Architecture = model.File?.Architecture ?? "",
+        ParameterCount = model.File?.ParameterCount ?? 0,
+        Quantization = model.File?.Quantization ?? "",
+        ContextLength = model.ContextLength,
+        VocabSize = model.File?.VocabSize ?? 0,
+        FileSizeBytes = model.File?.FileSizeBytes ?? 0,
+        Loaded = model.Loaded,
+        Demo = model.Demo,
+        LoadError = model.LoadError ?? "",
+        HasChatTemplate = model.File?.ChatTemplate is not null,
+    };
+
+    public static ProcessMemory ToProto(this ProcessMemoryReading memory, bool modelLoaded) => new()
+    {
+        RssBytes = memory.RssBytes,
+        VmsBytes = memory.VmsBytes,
+        Pid = memory.ProcessId,
+        ModelLoaded = modelLoaded,
+    };
+
+    public static Persona ToProto(this PersonaOptions persona, bool isDefault) => new()
+    {
+        Name = persona.Name,
+        Description = persona.Description,
+        AdapterPath = persona.AdapterPath ?? "",
+        IsDefault = isDefault,
+    };
+
+    public static WatchStatusResponse ToProto(this StatusSnapshot snapshot)
+    {
+        var response = new WatchStatusResponse
+        {
+            Model = snapshot.Model.ToProto(),
+            Memory = snapshot.Memory.ToProto(snapshot.Model.Loaded),
+            QueueDepth = (uint)snapshot.QueueDepth,
+            BusySlots = (uint)snapshot.BusySlots,
+            ParallelSlots = (uint)snapshot.ParallelSlots,
+            MessageCount = (ulong)snapshot.MessageCount,
+            ObservedAt = Timestamp.FromDateTimeOffset(snapshot.ObservedAt),
+        };
+        if (snapshot.LastTurn is { } last)
+        {
+            response.LastTurn = last;
+        }
+
+        return response;
+    }
+}

@@ -1,0 +1,67 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Tomodachi.Inference.Options;
+using Tomodachi.Memory.V1;
+
+namespace Tomodachi.Inference.Memory;
+
+/// <summary>
+/// Talks to the memory service with a deadline on every call: a slow or absent memory service costs a chat at most
+/// <see cref="InferenceOptions.MemoryTimeout"/>, never the reply.
+/// </summary>
+public sealed class GrpcMemoryRecall(
+    MemoryService.MemoryServiceClient client,
+    IOptions<InferenceOptions> options,
+    TimeProvider time,
+    ILogger<GrpcMemoryRecall> logger) : IMemoryRecall
+{
+    public async Task<RecallResult> SearchAsync(string query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.SearchAsync(
+                new SearchRequest { Query = query, K = (uint)options.Value.MemoryTopK },
+                deadline: Deadline(), cancellationToken: cancellationToken);
+            return new RecallResult(true, response.Hits.Select(h => h.Memory.Text).ToList());
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Best effort by design: unreachable, unresolvable or failing, the chat goes on without memories.
+            logger.LogWarning("Memory search failed ({Error}); replying without memories", Describe(exception));
+            return new RecallResult(false, []);
+        }
+    }
+
+    public async Task<bool> StoreExchangeAsync(string sessionId, string userMessage, string reply, CancellationToken cancellationToken)
+    {
+        var now = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow());
+        var request = new StoreBatchRequest
+        {
+            Memories =
+            {
+                new NewMemory { Text = userMessage, Role = MemoryRole.User, SessionId = sessionId, CreatedAt = now },
+            },
+        };
+        if (reply.Length > 0)
+        {
+            request.Memories.Add(new NewMemory { Text = reply, Role = MemoryRole.Assistant, SessionId = sessionId, CreatedAt = now });
+        }
+
+        try
+        {
+            await client.StoreBatchAsync(request, deadline: Deadline(), cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Storing the exchange in memory failed ({Error})", Describe(exception));
+            return false;
+        }
+    }
+
+    private static string Describe(Exception exception) =>
+        exception is RpcException rpc ? rpc.StatusCode.ToString() : exception.GetType().Name;
+
+    // gRPC deadlines are wall-clock instants; the remaining budget itself comes from the TimeProvider.
+    private DateTime Deadline() => time.GetUtcNow().UtcDateTime + options.Value.MemoryTimeout;
+}

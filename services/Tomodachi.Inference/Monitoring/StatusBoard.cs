@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+using Tomodachi.Inference.Generation;
+using Tomodachi.Inference.Models;
+using Tomodachi.Inference.V1;
+
+namespace Tomodachi.Inference.Monitoring;
+
+/// <summary>One look at the service.</summary>
+public sealed record StatusSnapshot(
+    ModelDescription Model,
+    ProcessMemoryReading Memory,
+    int QueueDepth,
+    int BusySlots,
+    int ParallelSlots,
+    long MessageCount,
+    TurnStats? LastTurn,
+    DateTimeOffset ObservedAt);
+
+/// <summary>
+/// Collects what the status stream shows and wakes watchers on every change: model loaded or unloaded, a slot taken
+/// or freed, a turn finished.
+/// </summary>
+public sealed class StatusBoard : IDisposable
+{
+    /// <summary>Watchers get a snapshot at least this often, even when nothing changed.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(3);
+
+    private readonly IModelManager _models;
+    private readonly SlotGate _slots;
+    private readonly TimeProvider _time;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TurnStats? _lastTurn;
+    private long _messageCount;
+
+    public StatusBoard(IModelManager models, SlotGate slots, TimeProvider time)
+    {
+        _models = models;
+        _slots = slots;
+        _time = time;
+        _models.Changed += Signal;
+        _slots.Changed += Signal;
+    }
+
+    public void TurnFinished(TurnStats stats)
+    {
+        Volatile.Write(ref _lastTurn, stats);
+        Interlocked.Increment(ref _messageCount);
+        Signal();
+    }
+
+    public StatusSnapshot Snapshot() => new(
+        _models.Describe(),
+        ProcessMemoryReader.Read(),
+        _slots.QueueDepth,
+        _slots.BusySlots,
+        _slots.ParallelSlots,
+        Interlocked.Read(ref _messageCount),
+        Volatile.Read(ref _lastTurn),
+        _time.GetUtcNow());
+
+    /// <summary>A snapshot now, then after every change and at least every <see cref="HeartbeatInterval"/>.</summary>
+    public async IAsyncEnumerable<StatusSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var changed = Volatile.Read(ref _changed).Task;
+            yield return Snapshot();
+            var heartbeat = Task.Delay(HeartbeatInterval, _time, cancellationToken);
+            await Task.WhenAny(changed, heartbeat);
+        }
+    }
+
+    private void Signal() => Interlocked.Exchange(ref _changed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    public void Dispose()
+    {
+        _models.Changed -= Signal;
+        _slots.Changed -= Signal;
+    }
+}

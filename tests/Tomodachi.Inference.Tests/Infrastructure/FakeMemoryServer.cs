@@ -1,0 +1,82 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tomodachi.Memory.V1;
+
+namespace Tomodachi.Inference.Tests.Infrastructure;
+
+/// <summary>
+/// A stand-in for the memory service over real gRPC framing on a real HTTP/2 socket: it answers Search with fixed
+/// memories (optionally after a delay) and records StoreBatch calls. The memory service itself lives on another
+/// branch; this speaks its contract byte for byte.
+/// </summary>
+public sealed class FakeMemoryServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeMemoryServer(WebApplication app) => _app = app;
+
+    public IReadOnlyList<string> Memories { get; init; } = [];
+    public TimeSpan SearchDelay { get; set; }
+    public ConcurrentQueue<StoreBatchRequest> Stored { get; } = new();
+    public ConcurrentQueue<SearchRequest> Searches { get; } = new();
+    public string Address => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public static async Task<FakeMemoryServer> StartAsync(IReadOnlyList<string> memories)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        var app = builder.Build();
+        var server = new FakeMemoryServer(app) { Memories = memories };
+        app.MapPost("/tomodachi.memory.v1.MemoryService/{method}", server.HandleAsync);
+        await app.StartAsync();
+        return server;
+    }
+
+    private async Task HandleAsync(HttpContext context, string method)
+    {
+        var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        var payload = body.ToArray().AsMemory(5);
+        IMessage response;
+        switch (method)
+        {
+            case "Search":
+                Searches.Enqueue(SearchRequest.Parser.ParseFrom(payload.Span));
+                await Task.Delay(SearchDelay, context.RequestAborted);
+                response = new SearchResponse
+                {
+                    Hits = { Memories.Select(m => new SearchHit { Memory = new Tomodachi.Memory.V1.Memory { Text = m }, Score = 0.9f }) },
+                };
+                break;
+            case "StoreBatch":
+                var request = StoreBatchRequest.Parser.ParseFrom(payload.Span);
+                Stored.Enqueue(request);
+                response = new StoreBatchResponse { Ids = { request.Memories.Select(_ => Guid.NewGuid().ToString()) } };
+                break;
+            default:
+                context.Response.ContentType = "application/grpc";
+                context.Response.AppendTrailer("grpc-status", "12");
+                return;
+        }
+
+        var bytes = response.ToByteArray();
+        var frame = new byte[5 + bytes.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)bytes.Length);
+        bytes.CopyTo(frame, 5);
+        context.Response.ContentType = "application/grpc";
+        await context.Response.Body.WriteAsync(frame, context.RequestAborted);
+        context.Response.AppendTrailer("grpc-status", "0");
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

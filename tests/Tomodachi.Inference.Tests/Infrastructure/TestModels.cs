@@ -1,0 +1,62 @@
+using Tomodachi.Inference.Models;
+using Tomodachi.Inference.Models.Gguf;
+
+namespace Tomodachi.Inference.Tests.Infrastructure;
+
+/// <summary>Models the tests generate with the service's own GGUF writer, once per machine (same spec, same bytes).</summary>
+public static class TestModels
+{
+    private static readonly string Directory = Path.Combine(Path.GetTempPath(), "tomodachi-inference-tests");
+
+    /// <summary>A few hundred thousand weights: loads and generates in milliseconds.</summary>
+    public static readonly GgufModelSpec TinySpec = new()
+    {
+        Name = "tiny",
+        VocabSize = 400,
+        EmbeddingLength = 64,
+        BlockCount = 2,
+        FeedForwardLength = 128,
+        HeadCount = 4,
+        HeadCountKv = 2,
+        ContextLength = 1024,
+        Seed = 7,
+        ChatTemplate = DemoModel.ChatMlTemplate,
+    };
+
+    /// <summary>About 8M weights (32 MB of F32): big enough that unloading shows in RSS.</summary>
+    public static readonly GgufModelSpec MediumSpec = TinySpec with
+    {
+        Name = "medium",
+        VocabSize = 4000,
+        EmbeddingLength = 256,
+        BlockCount = 6,
+        FeedForwardLength = 1024,
+        HeadCount = 8,
+        HeadCountKv = 4,
+    };
+
+    private static readonly Lazy<Task<string>> TinyFile = new(() => EnsureAsync(TinySpec, "tiny-v2.gguf"));
+    private static readonly Lazy<Task<string>> MediumFile = new(() => EnsureAsync(MediumSpec, "medium-v2.gguf"));
+
+    public static Task<string> TinyAsync() => TinyFile.Value;
+
+    public static Task<string> MediumAsync() => MediumFile.Value;
+
+    /// <summary>A fresh path in the test directory, for files a test makes itself.</summary>
+    public static string ScratchPath(string name)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        return Path.Combine(Directory, $"{Guid.NewGuid():N}-{name}");
+    }
+
+    private static async Task<string> EnsureAsync(GgufModelSpec spec, string name)
+    {
+        var path = Path.Combine(Directory, name);
+        if (!File.Exists(path))
+        {
+            await GgufWriter.WriteAsync(spec, path, CancellationToken.None);
+        }
+
+        return path;
+    }
+}
