@@ -43,6 +43,10 @@ public static class InferenceExtensions
         // Status and metrics
         builder.Services.AddSingleton<StatusBoard>();
         builder.Services.AddSingleton<InferenceMetrics>();
+
+        // Journal and downloads
+        builder.AddTurnJournal();
+        builder.AddModelDownloads();
         return builder;
     }
 }

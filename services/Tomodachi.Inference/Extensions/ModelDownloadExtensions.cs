@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tomodachi.Inference.Models.Download;
+
+namespace Tomodachi.Inference.Extensions;
+
+/// <summary>Registers the model resolver, the downloader behind it and the download progress.</summary>
+public static class ModelDownloadExtensions
+{
+    public static IHostApplicationBuilder AddModelDownloads(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ModelDownloadOptions>()
+            .BindConfiguration(ModelDownloadOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                if (configuration[ModelDownloadOptions.ModelCacheKey] is { Length: > 0 } cache)
+                {
+                    options.CacheDirectory = cache;
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, but the only way to opt out of the defaults.
+        builder.Services.AddHttpClient(ModelDownloader.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // A model takes minutes, not the default handler's 30 s; the downloader resumes by itself instead of
+            // retrying from byte 0, and notices stalls with its own timeout.
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ModelDownloadProgress>();
+        builder.Services.AddSingleton<IModelDownloadProgress>(services => services.GetRequiredService<ModelDownloadProgress>());
+        builder.Services.AddSingleton<ModelDownloader>();
+        builder.Services.AddSingleton<ModelResolver>();
+        return builder;
+    }
+}

@@ -1,0 +1,36 @@
+using Tomodachi.Inference.V1;
+
+namespace Tomodachi.Inference.Journal;
+
+/// <summary>
+/// The durable record of every finished turn: its measured stats and its texts. It feeds the web history
+/// charts (<see cref="ListAsync"/>, <see cref="WatchAsync"/>), the status stream's message count and, later,
+/// fine-tuning data sets.
+/// </summary>
+public interface ITurnJournal
+{
+    /// <summary>
+    /// Records a finished turn. When the task completes the turn is on disk and survives a crash of the process.
+    /// </summary>
+    /// <exception cref="ArgumentException">The turn has no stats, turn id, session id or start time.</exception>
+    /// <exception cref="InvalidOperationException">A turn with the same turn id is already journaled.</exception>
+    Task AppendAsync(Turn turn, CancellationToken ct);
+
+    /// <summary>One page of turns, newest (by start time) first.</summary>
+    /// <exception cref="ArgumentException">
+    /// Page size outside 0..500, a page token that is malformed or belongs to other filters, or since after until.
+    /// </exception>
+    Task<ListTurnsResponse> ListAsync(ListTurnsRequest request, CancellationToken ct);
+
+    /// <summary>
+    /// Every turn appended after this call, in append order. The subscription starts when the method is called,
+    /// not at the first MoveNextAsync, so nothing appended in between is missed; it ends when the enumeration
+    /// ends or <paramref name="ct"/> is cancelled. Each watcher has a bounded buffer: appends never wait for a
+    /// slow watcher; one that falls behind by more than the buffer gets the buffered turns, then a
+    /// <see cref="TurnWatcherFellBehindException"/>.
+    /// </summary>
+    IAsyncEnumerable<Turn> WatchAsync(CancellationToken ct);
+
+    /// <summary>Number of turns journaled so far.</summary>
+    Task<long> CountAsync(CancellationToken ct);
+}

@@ -1,0 +1,235 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Tomodachi.Inference.V1;
+
+namespace Tomodachi.Inference.Journal;
+
+/// <summary>
+/// The turn journal in one SQLite file. WAL mode with <c>synchronous=FULL</c>: every commit fsyncs the WAL, so an
+/// append is on disk when it returns and survives power loss too (NORMAL would only survive a process crash).
+/// A turn is one small insert, so the fsync is noise next to generating the reply. One long-lived connection
+/// writes, serialised by a semaphore; each read opens its own connection, which WAL lets run beside the writer.
+/// </summary>
+public sealed class SqliteTurnJournal : ITurnJournal, IDisposable
+{
+    public const int MaxPageSize = 500;
+    public const int DefaultPageSize = 50;
+
+    // Bumped with each schema change; a migration step goes beside CreateSchema when it is.
+    private const int SchemaVersion = 1;
+
+    private static readonly string InsertSql =
+        $"INSERT INTO turns ({TurnColumns.Names}) VALUES ({string.Join(", ", TurnColumns.All.Select(c => "$" + c.Name))})";
+
+    private readonly string connectionString;
+    private readonly SqliteConnection writer;
+    private readonly SemaphoreSlim writeLock = new(1, 1);
+    private readonly TurnWatchers watchers;
+
+    public SqliteTurnJournal(IOptions<JournalOptions> options, ILogger<SqliteTurnJournal> logger)
+    {
+        var path = options.Value.Path;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        // No pooling: the writer lives as long as the journal, and a pooled reader would keep the file open
+        // after the journal is disposed.
+        connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
+        watchers = new TurnWatchers(options.Value.WatchBufferSize);
+
+        writer = new SqliteConnection(connectionString);
+        writer.Open();
+        var mode = Scalar<string>(writer, "PRAGMA journal_mode=WAL");
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"The turn journal at '{path}' cannot use write-ahead logging (journal mode is '{mode}'); put it on a local file system.");
+        }
+
+        Execute(writer, "PRAGMA synchronous=FULL");
+        CreateSchema();
+        logger.LogInformation("Turn journal open at {JournalPath} with {TurnCount} turns", path, Scalar<long>(writer, "SELECT count(*) FROM turns"));
+    }
+
+    public async Task AppendAsync(Turn turn, CancellationToken ct)
+    {
+        Validate(turn);
+        await writeLock.WaitAsync(ct);
+        try
+        {
+            using var insert = writer.CreateCommand();
+            insert.CommandText = InsertSql;
+            TurnColumns.Bind(insert, turn);
+            try
+            {
+                await insert.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (SqliteException e) when (e.SqliteExtendedErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT_UNIQUE)
+            {
+                throw new InvalidOperationException($"Turn '{turn.Stats.TurnId}' is already in the journal.", e);
+            }
+
+            // Published under the write lock so every watcher sees turns in commit order.
+            watchers.Publish(turn);
+        }
+        finally
+        {
+            writeLock.Release();
+        }
+    }
+
+    public async Task<ListTurnsResponse> ListAsync(ListTurnsRequest request, CancellationToken ct)
+    {
+        var pageSize = request.PageSize switch
+        {
+            0 => DefaultPageSize,
+            > MaxPageSize => throw new ArgumentException($"page_size must be between 1 and {MaxPageSize} (0 means {DefaultPageSize}); it was {request.PageSize}."),
+            _ => (int)request.PageSize,
+        };
+        if (request.Since is { } since && request.Until is { } until && since > until)
+        {
+            throw new ArgumentException($"since ({since}) is after until ({until}).");
+        }
+
+        TurnPageToken? after = request.PageToken.Length == 0 ? null : TurnPageToken.Decode(request.PageToken, request);
+
+        await using var connection = await OpenReaderAsync(ct);
+        using var select = connection.CreateCommand();
+        var conditions = new List<string>();
+        if (request.SessionId.Length > 0)
+        {
+            conditions.Add($"{TurnColumns.SessionId} = $session");
+            select.Parameters.AddWithValue("$session", request.SessionId);
+        }
+
+        if (request.Since is not null)
+        {
+            conditions.Add($"{TurnColumns.StartedAt} >= $since");
+            select.Parameters.AddWithValue("$since", TurnColumns.ToUnixNanoseconds(request.Since));
+        }
+
+        if (request.Until is not null)
+        {
+            conditions.Add($"{TurnColumns.StartedAt} < $until");
+            select.Parameters.AddWithValue("$until", TurnColumns.ToUnixNanoseconds(request.Until));
+        }
+
+        if (after is { } position)
+        {
+            conditions.Add($"({TurnColumns.StartedAt}, id) < ($afterStartedAt, $afterId)");
+            select.Parameters.AddWithValue("$afterStartedAt", position.StartedAtUnixNs);
+            select.Parameters.AddWithValue("$afterId", position.RowId);
+        }
+
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+        // One row more than the page tells whether another page follows without a second query.
+        select.CommandText = $"SELECT {TurnColumns.Names}, id FROM turns {where} ORDER BY {TurnColumns.StartedAt} DESC, id DESC LIMIT $limit";
+        select.Parameters.AddWithValue("$limit", pageSize + 1);
+
+        var response = new ListTurnsResponse();
+        var last = default(TurnPageToken);
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (response.Turns.Count == pageSize)
+            {
+                response.NextPageToken = last.Encode(request);
+                break;
+            }
+
+            var turn = TurnColumns.Read(reader);
+            response.Turns.Add(turn);
+            last = new TurnPageToken(TurnColumns.ToUnixNanoseconds(turn.Stats.StartedAt), reader.GetInt64(TurnColumns.All.Count));
+        }
+
+        return response;
+    }
+
+    public IAsyncEnumerable<Turn> WatchAsync(CancellationToken ct)
+    {
+        var channel = watchers.Subscribe();
+        var unsubscribe = ct.Register(() => watchers.Unsubscribe(channel));
+        return Drain(channel.Reader, ct);
+
+        async IAsyncEnumerable<Turn> Drain(ChannelReader<Turn> reader, [EnumeratorCancellation] CancellationToken token)
+        {
+            try
+            {
+                await foreach (var turn in reader.ReadAllAsync(token))
+                {
+                    yield return turn;
+                }
+            }
+            finally
+            {
+                await unsubscribe.DisposeAsync();
+                watchers.Unsubscribe(channel);
+            }
+        }
+    }
+
+    public async Task<long> CountAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM turns";
+        return (long)(await count.ExecuteScalarAsync(ct))!;
+    }
+
+    public void Dispose()
+    {
+        writer.Dispose();
+        writeLock.Dispose();
+    }
+
+    private static void Validate(Turn turn)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        if (turn.Stats is null || turn.Stats.TurnId.Length == 0 || turn.Stats.SessionId.Length == 0 || turn.Stats.StartedAt is null)
+        {
+            throw new ArgumentException("A journaled turn needs stats with a turn_id, a session_id and started_at.", nameof(turn));
+        }
+    }
+
+    private void CreateSchema()
+    {
+        var version = Scalar<long>(writer, "PRAGMA user_version");
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"The turn journal was written by a newer Tomodachi (schema {version}, this one knows {SchemaVersion}).");
+        }
+
+        Execute(writer, $"""
+            BEGIN IMMEDIATE;
+            CREATE TABLE IF NOT EXISTS turns (
+              id INTEGER PRIMARY KEY,
+              {TurnColumns.Definitions}
+            ) STRICT;
+            CREATE INDEX IF NOT EXISTS turns_by_started_at ON turns ({TurnColumns.StartedAt} DESC, id DESC);
+            CREATE INDEX IF NOT EXISTS turns_by_session ON turns ({TurnColumns.SessionId}, {TurnColumns.StartedAt} DESC, id DESC);
+            PRAGMA user_version = {SchemaVersion};
+            COMMIT;
+            """);
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        Execute(connection, "PRAGMA query_only=1");
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static T Scalar<T>(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)command.ExecuteScalar()!;
+    }
+}

@@ -1,0 +1,90 @@
+using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Data.Sqlite;
+using Tomodachi.Inference.V1;
+
+namespace Tomodachi.Inference.Journal;
+
+/// <summary>
+/// The one place that maps a <see cref="Turn"/> to the columns of the <c>turns</c> table. Every TurnStats field
+/// has its own column so the journal can be queried and analysed with plain SQL; the schema, the insert and the
+/// select are all generated from this list, so they cannot drift apart.
+/// </summary>
+internal static class TurnColumns
+{
+    internal sealed record Column(string Name, string Definition, Func<Turn, object> Get, Action<Turn, SqliteDataReader, int> Set);
+
+    public const string StartedAt = "started_at_unix_ns";
+    public const string SessionId = "session_id";
+
+    public static readonly IReadOnlyList<Column> All =
+    [
+        new("turn_id", "TEXT NOT NULL UNIQUE", t => t.Stats.TurnId, (t, r, i) => t.Stats.TurnId = r.GetString(i)),
+        new(SessionId, "TEXT NOT NULL", t => t.Stats.SessionId, (t, r, i) => t.Stats.SessionId = r.GetString(i)),
+        new(StartedAt, "INTEGER NOT NULL", t => ToUnixNanoseconds(t.Stats.StartedAt), (t, r, i) => t.Stats.StartedAt = FromUnixNanoseconds(r.GetInt64(i))),
+        new("finished_at_unix_ns", "INTEGER", t => t.Stats.FinishedAt is { } at ? ToUnixNanoseconds(at) : DBNull.Value,
+            (t, r, i) => t.Stats.FinishedAt = r.IsDBNull(i) ? null : FromUnixNanoseconds(r.GetInt64(i))),
+        new("model_id", "TEXT NOT NULL", t => t.Stats.ModelId, (t, r, i) => t.Stats.ModelId = r.GetString(i)),
+        new("persona", "TEXT NOT NULL", t => t.Stats.Persona, (t, r, i) => t.Stats.Persona = r.GetString(i)),
+        new("adapter", "TEXT NOT NULL", t => t.Stats.Adapter, (t, r, i) => t.Stats.Adapter = r.GetString(i)),
+        new("demo", "INTEGER NOT NULL", t => t.Stats.Demo, (t, r, i) => t.Stats.Demo = r.GetBoolean(i)),
+        // Stored by its proto name so SQL readers need no lookup table.
+        new("stop_reason", "TEXT NOT NULL", t => StopReasonName(t.Stats.StopReason), (t, r, i) => t.Stats.StopReason = ParseStopReason(r.GetString(i))),
+        new("prompt_tokens", "INTEGER NOT NULL", t => t.Stats.PromptTokens, (t, r, i) => t.Stats.PromptTokens = checked((uint)r.GetInt64(i))),
+        new("completion_tokens", "INTEGER NOT NULL", t => t.Stats.CompletionTokens, (t, r, i) => t.Stats.CompletionTokens = checked((uint)r.GetInt64(i))),
+        new("time_to_first_token_ms", "REAL NOT NULL", t => t.Stats.TimeToFirstTokenMs, (t, r, i) => t.Stats.TimeToFirstTokenMs = r.GetDouble(i)),
+        new("orchestrator_ms", "REAL NOT NULL", t => t.Stats.OrchestratorMs, (t, r, i) => t.Stats.OrchestratorMs = r.GetDouble(i)),
+        new("retrieval_ms", "REAL NOT NULL", t => t.Stats.RetrievalMs, (t, r, i) => t.Stats.RetrievalMs = r.GetDouble(i)),
+        new("prompt_eval_ms", "REAL NOT NULL", t => t.Stats.PromptEvalMs, (t, r, i) => t.Stats.PromptEvalMs = r.GetDouble(i)),
+        new("generation_ms", "REAL NOT NULL", t => t.Stats.GenerationMs, (t, r, i) => t.Stats.GenerationMs = r.GetDouble(i)),
+        new("total_latency_ms", "REAL NOT NULL", t => t.Stats.TotalLatencyMs, (t, r, i) => t.Stats.TotalLatencyMs = r.GetDouble(i)),
+        new("generation_tokens_per_second", "REAL NOT NULL", t => t.Stats.GenerationTokensPerSecond, (t, r, i) => t.Stats.GenerationTokensPerSecond = r.GetDouble(i)),
+        new("prompt_tokens_per_second", "REAL NOT NULL", t => t.Stats.PromptTokensPerSecond, (t, r, i) => t.Stats.PromptTokensPerSecond = r.GetDouble(i)),
+        new("memory_available", "INTEGER NOT NULL", t => t.Stats.MemoryAvailable, (t, r, i) => t.Stats.MemoryAvailable = r.GetBoolean(i)),
+        new("memories_used", "INTEGER NOT NULL", t => t.Stats.MemoriesUsed, (t, r, i) => t.Stats.MemoriesUsed = checked((uint)r.GetInt64(i))),
+        new("user_message", "TEXT NOT NULL", t => t.UserMessage, (t, r, i) => t.UserMessage = r.GetString(i)),
+        new("reply", "TEXT NOT NULL", t => t.Reply, (t, r, i) => t.Reply = r.GetString(i)),
+    ];
+
+    /// <summary>The column list for SELECT and INSERT, in <see cref="All"/> order.</summary>
+    public static readonly string Names = string.Join(", ", All.Select(c => c.Name));
+
+    public static readonly string Definitions = string.Join(",\n  ", All.Select(c => $"{c.Name} {c.Definition}"));
+
+    public static void Bind(SqliteCommand command, Turn turn)
+    {
+        foreach (var column in All)
+        {
+            command.Parameters.AddWithValue("$" + column.Name, column.Get(turn));
+        }
+    }
+
+    /// <summary>Reads a turn from a row whose first columns are <see cref="Names"/>.</summary>
+    public static Turn Read(SqliteDataReader reader)
+    {
+        var turn = new Turn { Stats = new TurnStats() };
+        for (var i = 0; i < All.Count; i++)
+        {
+            All[i].Set(turn, reader, i);
+        }
+
+        return turn;
+    }
+
+    // Nanoseconds since the Unix epoch keep a Timestamp exact and sort as plain integers (good until 2262).
+    public static long ToUnixNanoseconds(Timestamp at) => checked(at.Seconds * 1_000_000_000L + at.Nanos);
+
+    public static Timestamp FromUnixNanoseconds(long ns) => new()
+    {
+        Seconds = Math.DivRem(ns, 1_000_000_000L, out var nanos) - (nanos < 0 ? 1 : 0),
+        Nanos = (int)(nanos < 0 ? nanos + 1_000_000_000L : nanos),
+    };
+
+    private static readonly EnumDescriptor StopReasons = TurnStats.Descriptor.FindFieldByNumber(TurnStats.StopReasonFieldNumber).EnumType;
+
+    private static string StopReasonName(StopReason reason) =>
+        StopReasons.FindValueByNumber((int)reason)?.Name ?? StopReasonName(StopReason.Unspecified);
+
+    private static StopReason ParseStopReason(string name) =>
+        StopReasons.FindValueByName(name) is { } value ? (StopReason)value.Number : StopReason.Unspecified;
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
+
+namespace Tomodachi.Inference.Models.Download;
+
+/// <summary>
+/// Fetches one file over HTTP into a <c>.part</c> file, resuming with a Range request after a dropped connection
+/// or a stall, up to <see cref="ModelDownloadOptions.MaxAttempts"/> requests. A <c>.part</c> file left by an
+/// earlier run is resumed the same way. Progress goes to the log (every 5 %) and to <see cref="ModelDownloadProgress"/>.
+/// </summary>
+public sealed class ModelDownloader(
+    IHttpClientFactory httpClients,
+    IOptions<ModelDownloadOptions> options,
+    ModelDownloadProgress progress,
+    TimeProvider time,
+    ILogger<ModelDownloader> logger)
+{
+    public const string HttpClientName = "model-downloads";
+    public const string PartExtension = ".part";
+    private const int BufferSize = 1 << 16;
+    private const int LogEveryPercent = 5;
+
+    /// <summary>
+    /// Downloads <paramref name="file"/> into <paramref name="path"/> + <see cref="PartExtension"/>; when it returns,
+    /// that file is complete and the caller moves it into place.
+    /// </summary>
+    public async Task DownloadAsync(HuggingFaceFile file, string path, CancellationToken ct)
+    {
+        var url = file.DownloadUrl(options.Value.BaseUrl);
+        var partPath = path + PartExtension;
+        var maxAttempts = options.Value.MaxAttempts;
+        for (var attempt = 1; attempt <= maxAttempts; attempt++)
+        {
+            try
+            {
+                if (await TryAttemptAsync(file, url, path, ct))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException && e is not ModelDownloadException && !ct.IsCancellationRequested)
+            {
+                if (attempt == maxAttempts)
+                {
+                    throw new ModelDownloadException(
+                        $"Downloading {file} from {url} failed {attempt} times; the last error was: {e.Message}. What arrived is kept in {partPath} and the next start resumes it.", e);
+                }
+
+                logger.LogWarning("Download of {ModelSpec} interrupted ({Error}); resuming, attempt {Attempt} of {MaxAttempts}", file.ToString(), e.Message, attempt + 1, maxAttempts);
+                await Task.Delay(options.Value.RetryDelay, time, ct);
+            }
+        }
+
+        throw new ModelDownloadException($"Downloading {file} from {url} kept starting over and was abandoned after {maxAttempts} attempts: the server does not honour resumed requests consistently.");
+    }
+
+    /// <returns>True when the file is complete; false when the attempt should start over from scratch.</returns>
+    private async Task<bool> TryAttemptAsync(HuggingFaceFile file, Uri url, string path, CancellationToken ct)
+    {
+        var partPath = path + PartExtension;
+        var existing = File.Exists(partPath) ? new FileInfo(partPath).Length : 0;
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (existing > 0)
+        {
+            request.Headers.Range = new RangeHeaderValue(existing, null);
+        }
+
+        // One stall timer for the whole attempt, restarted by every read: a server that never answers is
+        // abandoned as surely as one that stops sending.
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stall.CancelAfter(options.Value.StallTimeout);
+        using var response = await WithStallTimeoutAsync(() => httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token), ct);
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.OK:
+                existing = 0;
+                break;
+            case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From == existing:
+                logger.LogInformation("Resuming {ModelSpec} at byte {Bytes}", file.ToString(), existing);
+                break;
+            case HttpStatusCode.PartialContent or HttpStatusCode.RequestedRangeNotSatisfiable:
+                // The partial file does not fit what the server has (it changed, or the part is too long): start over.
+                logger.LogWarning("Discarding the partial download of {ModelSpec}: the server could not continue it at byte {Bytes}", file.ToString(), existing);
+                File.Delete(partPath);
+                return false;
+            case HttpStatusCode.NotFound:
+                throw new ModelDownloadException($"{file} was not found at {url} (HTTP 404): check the owner, repository and file name.");
+            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                throw new ModelDownloadException($"{file} at {url} needs permission (HTTP {(int)response.StatusCode}): the repository is private or gated.");
+            case var status when (int)status is >= 400 and < 500:
+                throw new ModelDownloadException($"{file} could not be downloaded from {url}: HTTP {(int)status} {response.ReasonPhrase}.");
+            default:
+                throw new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
+        }
+
+        long? total = response.Content.Headers.ContentLength is long length ? existing + length : null;
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        await using var output = new FileStream(partPath, existing > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
+        var received = await CopyAsync(file, path, body, output, existing, total, stall, ct);
+        await output.FlushAsync(ct);
+        output.Flush(flushToDisk: true);
+
+        return received == total || total is null
+            ? true
+            : throw new IOException($"the connection closed after {received} of {total} bytes");
+    }
+
+    private async Task<long> CopyAsync(HuggingFaceFile file, string path, Stream body, FileStream output, long received, long? total, CancellationTokenSource stall, CancellationToken ct)
+    {
+        var buffer = new byte[BufferSize];
+        var loggedPercent = total is > 0 ? (int)(100 * received / total.Value) / LogEveryPercent * LogEveryPercent : 0;
+        while (true)
+        {
+            stall.CancelAfter(options.Value.StallTimeout);
+            var read = await WithStallTimeoutAsync(() => body.ReadAsync(buffer, stall.Token).AsTask(), ct);
+            if (read == 0)
+            {
+                return received;
+            }
+
+            await output.WriteAsync(buffer.AsMemory(0, read), ct);
+            received += read;
+            progress.Report(new ModelDownloadSnapshot(file.ToString(), path, ModelDownloadPhase.Downloading, received, total, null, time.GetUtcNow()));
+            if (total is > 0 && (int)(100 * received / total.Value) is var percent && percent >= loggedPercent + LogEveryPercent)
+            {
+                loggedPercent = percent / LogEveryPercent * LogEveryPercent;
+                logger.LogInformation("Downloading {ModelSpec}: {Percent}% ({Bytes} of {TotalBytes} bytes)", file.ToString(), loggedPercent, received, total);
+            }
+        }
+    }
+
+    /// <summary>Turns the stall timer's cancellation into a <see cref="TimeoutException"/>, which is retried; the caller's own cancellation passes through.</summary>
+    private async Task<T> WithStallTimeoutAsync<T>(Func<Task<T>> operation, CancellationToken ct)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no data for {options.Value.StallTimeout.TotalSeconds:0} s");
+        }
+    }
+}

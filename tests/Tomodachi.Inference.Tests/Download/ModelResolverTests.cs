@@ -1,0 +1,213 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tomodachi.Inference.Extensions;
+using Tomodachi.Inference.Models.Download;
+
+namespace Tomodachi.Inference.Tests.Download;
+
+public sealed class ModelResolverTests : IAsyncLifetime
+{
+    private readonly string cache = Directory.CreateTempSubdirectory("tomodachi-models-").FullName;
+    private readonly CollectingLoggerProvider logs = new();
+    private ModelFileServer server = null!;
+    private ServiceProvider services = null!;
+
+    private ModelResolver Resolver => services.GetRequiredService<ModelResolver>();
+
+    private string CachedPath => Path.Combine(cache, "tomodachi-test", "tiny-model", "tiny.Q8_0.gguf");
+
+    private string ExpectedSha256 => Convert.ToHexStringLower(SHA256.HashData(server.Content));
+
+    public async Task InitializeAsync()
+    {
+        server = await ModelFileServer.StartAsync();
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Inference:ModelCache"] = cache,
+            ["Inference:Download:BaseUrl"] = server.BaseUrl.ToString(),
+            ["Inference:Download:MaxAttempts"] = "3",
+            ["Inference:Download:RetryDelay"] = "00:00:00",
+            ["Inference:Download:StallTimeout"] = "00:00:01",
+        });
+        builder.Logging.AddProvider(logs);
+        builder.AddModelDownloads();
+        services = builder.Services.BuildServiceProvider();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await services.DisposeAsync();
+        await server.DisposeAsync();
+        Directory.Delete(cache, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_local_path_resolves_to_its_absolute_path()
+    {
+        var file = Path.Combine(cache, "local.gguf");
+        await File.WriteAllBytesAsync(file, [1, 2, 3]);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, file);
+
+        Assert.Equal(file, await Resolver.ResolveAsync(relative, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_missing_local_file_is_reported_with_its_full_path()
+    {
+        var missing = Path.Combine(cache, "nowhere.gguf");
+
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(() => Resolver.ResolveAsync(missing, CancellationToken.None));
+
+        Assert.Equal($"The model file '{missing}' does not exist.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("hf:owner/repo")]
+    [InlineData("hf:owner/repo/model.bin")]
+    [InlineData("hf:owner/../../etc/model.gguf")]
+    [InlineData("hf:owner//model.gguf")]
+    [InlineData("hf:owner/repo/model.gguf?download=1")]
+    [InlineData("https://huggingface.co/owner/repo/resolve/main/model.gguf")]
+    [InlineData(" ")]
+    public async Task A_malformed_spec_is_rejected_before_any_request(string spec)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Resolver.ResolveAsync(spec, CancellationToken.None));
+
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task An_hf_spec_is_downloaded_once_into_the_cache_with_its_sha256_recorded_beside_it()
+    {
+        var first = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+        var second = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        Assert.Equal(CachedPath, first);
+        Assert.Equal(first, second);
+        Assert.Equal(server.Content, await File.ReadAllBytesAsync(first));
+        Assert.Equal($"{ExpectedSha256}  tiny.Q8_0.gguf\n", await File.ReadAllTextAsync(first + ".sha256"));
+        Assert.Single(server.Requests);
+        Assert.False(File.Exists(first + ".part"));
+    }
+
+    [Fact]
+    public async Task Download_progress_is_logged_in_percent_and_bytes_and_readable_as_a_snapshot()
+    {
+        await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        var progressLines = logs.Lines.Select(l => l.Message).Where(m => m.StartsWith("Downloading hf:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => $"{i * 5}%"), progressLines.Select(l => l.Split(' ')[2]));
+        Assert.EndsWith($"({server.Content.Length} of {server.Content.Length} bytes)", progressLines[^1]);
+        var snapshot = services.GetRequiredService<IModelDownloadProgress>().Current;
+        Assert.NotNull(snapshot);
+        Assert.Equal((ModelDownloadPhase.Completed, server.Content.Length, server.Content.Length, 100.0),
+            (snapshot.Phase, snapshot.BytesReceived, snapshot.TotalBytes, snapshot.Percent));
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_mid_download_is_resumed_with_a_Range_request_and_ends_with_the_right_sha256()
+    {
+        server.DropConnections(count: 1, bytes: 1_000_000);
+
+        var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        // Aborting resets the connection, which may discard bytes still in flight: the client resumes after
+        // whatever actually reached it.
+        var resumedAt = server.Requests.Count == 2 ? ResumePosition(server.Requests.Last()) : -1;
+        Assert.Equal("", server.Requests.First());
+        Assert.InRange(resumedAt, 1, 1_000_000);
+        Assert.Equal(ExpectedSha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path))));
+        Assert.StartsWith(ExpectedSha256, await File.ReadAllTextAsync(path + ".sha256"));
+    }
+
+    [Fact]
+    public async Task A_download_that_stalls_is_abandoned_after_the_stall_timeout_and_resumed()
+    {
+        server.StallConnections(count: 1, bytes: 400_000);
+
+        var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.InRange(ResumePosition(server.Requests.Last()), 1, 400_000);
+        Assert.Equal(server.Content, await File.ReadAllBytesAsync(path));
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("(no data for 1 s)"));
+    }
+
+    [Fact]
+    public async Task A_partial_file_left_by_an_earlier_run_is_resumed_where_it_stopped()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(CachedPath)!);
+        await File.WriteAllBytesAsync(CachedPath + ".part", server.Content[..777_777]);
+
+        var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        Assert.Equal(["bytes=777777-"], server.Requests);
+        Assert.Equal(server.Content, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
+    public async Task A_download_that_keeps_failing_gives_up_after_the_configured_attempts_and_keeps_what_arrived()
+    {
+        server.DropConnections(count: 3, bytes: 100_000);
+
+        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None));
+
+        Assert.Contains("failed 3 times", error.Message);
+        Assert.Equal(3, server.Requests.Count);
+        Assert.Equal(ModelDownloadPhase.Failed, services.GetRequiredService<IModelDownloadProgress>().Current?.Phase);
+        var part = await File.ReadAllBytesAsync(CachedPath + ".part");
+        Assert.InRange(part.Length, 1, 300_000);
+        Assert.Equal(server.Content[..part.Length], part);
+        Assert.False(File.Exists(CachedPath));
+    }
+
+    [Fact]
+    public async Task A_file_missing_on_the_server_fails_with_a_clear_404_message()
+    {
+        var error = await Assert.ThrowsAsync<ModelDownloadException>(() =>
+            Resolver.ResolveAsync("hf:tomodachi-test/tiny-model/missing.gguf", CancellationToken.None));
+
+        Assert.Equal(
+            $"hf:tomodachi-test/tiny-model/missing.gguf was not found at {server.BaseUrl}tomodachi-test/tiny-model/resolve/main/missing.gguf (HTTP 404): check the owner, repository and file name.",
+            error.Message);
+        Assert.False(Directory.EnumerateFiles(cache, "missing*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public async Task A_corrupted_cached_file_fails_its_sha256_check_and_is_downloaded_again()
+    {
+        var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+        await using (var file = File.OpenWrite(path))
+        {
+            file.Position = 2_000_000;
+            file.WriteByte((byte)(server.Content[2_000_000] ^ 0xFF));
+        }
+
+        var again = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        Assert.Equal(server.Content, await File.ReadAllBytesAsync(again));
+        Assert.Equal(2, server.Requests.Count);
+        var complaint = Assert.Single(logs.Lines, l => l.Level == LogLevel.Error);
+        Assert.Contains($"The cached model {path} is corrupt", complaint.Message);
+        Assert.Contains(ExpectedSha256, complaint.Message);
+    }
+
+    [Fact]
+    public async Task A_cached_file_without_a_recorded_sha256_is_used_and_gets_one()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(CachedPath)!);
+        await File.WriteAllBytesAsync(CachedPath, server.Content);
+
+        var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        Assert.Empty(server.Requests);
+        Assert.Equal($"{ExpectedSha256}  tiny.Q8_0.gguf\n", await File.ReadAllTextAsync(path + ".sha256"));
+    }
+
+    private static long ResumePosition(string range) =>
+        range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-') ? long.Parse(range[6..^1]) : -1;
+}
