@@ -1,9 +1,14 @@
+using Tomodachi.AppHost.Memory;
 using Tomodachi.AppHost.Observability;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
+// Memory backend: Qdrant when TOMODACHI_QDRANT names a server or a container runtime can start one, else the embedded store
+var qdrant = builder.AddQdrantIfAvailable();
+
 // Services
 var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
+    .WithQdrant(qdrant)
     .WithHttpHealthCheck("/health");
 // Chats keep working while memory restarts, so inference references memory without waiting for it.
 var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")

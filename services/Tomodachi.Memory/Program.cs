@@ -1,5 +1,6 @@
 using Tomodachi.Memory.Extensions;
 using Tomodachi.Memory.Grpc;
+using Tomodachi.Memory.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,6 +12,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
 app.MapGrpcService<MemoryGrpcService>();
+app.MapMemoryMetricsApi();
 
 app.Run();
 

@@ -1,10 +1,128 @@
+using Grpc.Core;
+using Tomodachi.Memory.Memories;
 using Tomodachi.Memory.V1;
+using static Tomodachi.Memory.Grpc.MemoryMapping;
 
 namespace Tomodachi.Memory.Grpc;
 
 /// <summary>
-/// The gRPC surface of the Memory service. RPCs not overridden here answer UNIMPLEMENTED.
+/// The gRPC surface of the Memory service: checks and maps messages and calls the <see cref="MemoryBank"/>.
+/// Domain failures become status codes in <see cref="MemoryExceptionInterceptor"/>.
 /// </summary>
-public sealed class MemoryGrpcService : MemoryService.MemoryServiceBase
+public sealed class MemoryGrpcService(MemoryBank bank, MemoryChangeFeed changeFeed, TimeProvider time) : MemoryService.MemoryServiceBase
 {
+    // Import commits in chunks: big enough to amortise a commit, small enough to bound what a failure loses.
+    private const int ImportChunk = 256;
+
+    public override async Task<StoreResponse> Store(StoreRequest request, ServerCallContext context)
+    {
+        var ids = await bank.StoreAsync([ToDraft(request.Memory, "memory")], context.CancellationToken);
+        return new StoreResponse { Id = ids[0].ToString() };
+    }
+
+    public override async Task<StoreBatchResponse> StoreBatch(StoreBatchRequest request, ServerCallContext context)
+    {
+        var ids = await bank.StoreAsync(ToDrafts(request), context.CancellationToken);
+        return new StoreBatchResponse { Ids = { ids.Select(id => id.ToString()) } };
+    }
+
+    public override async Task<SearchResponse> Search(SearchRequest request, ServerCallContext context)
+    {
+        var (query, k, filter) = ToSearch(request);
+        var hits = await bank.SearchAsync(query, k, filter, context.CancellationToken);
+        return new SearchResponse { Hits = { hits.Select(hit => new SearchHit { Memory = ToMessage(hit.Entry), Score = hit.Score }) } };
+    }
+
+    public override async Task<GetResponse> Get(GetRequest request, ServerCallContext context) =>
+        new() { Memory = ToMessage(await bank.GetAsync(Id(request.Id), context.CancellationToken)) };
+
+    public override async Task<DeleteResponse> Delete(DeleteRequest request, ServerCallContext context)
+    {
+        switch (request.TargetCase)
+        {
+            case DeleteRequest.TargetOneofCase.Id:
+                await bank.DeleteAsync(Id(request.Id), context.CancellationToken);
+                return new DeleteResponse { DeletedCount = 1 };
+            case DeleteRequest.TargetOneofCase.SessionId:
+                var deleted = await bank.DeleteSessionAsync(SessionToDelete(request.SessionId), context.CancellationToken);
+                return new DeleteResponse { DeletedCount = (ulong)deleted };
+            default:
+                throw Invalid("Set either id (one memory) or session_id (every memory of a session).");
+        }
+    }
+
+    public override async Task Export(ExportRequest request, IServerStreamWriter<ExportResponse> responseStream, ServerCallContext context)
+    {
+        await foreach (var entry in bank.ExportAsync(context.CancellationToken))
+        {
+            await responseStream.WriteAsync(new ExportResponse { Memory = ToMessage(entry) }, context.CancellationToken);
+        }
+    }
+
+    public override async Task<ImportResponse> Import(IAsyncStreamReader<ImportRequest> requestStream, ServerCallContext context)
+    {
+        var imported = 0UL;
+        var chunk = new List<MemoryDraft>(ImportChunk);
+        var position = 0;
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            position++;
+            MemoryDraft draft;
+            try
+            {
+                draft = ToDraft(request.Memory, "memory");
+            }
+            catch (RpcException e)
+            {
+                imported += await FlushAsync();
+                throw Invalid($"Message #{position} of the import stream: {e.Status.Detail} The {imported} memories before it were imported.");
+            }
+
+            chunk.Add(draft);
+            if (chunk.Count == ImportChunk)
+            {
+                imported += await FlushAsync();
+            }
+        }
+
+        imported += await FlushAsync();
+        return new ImportResponse { ImportedCount = imported };
+
+        async Task<ulong> FlushAsync()
+        {
+            if (chunk.Count == 0)
+            {
+                return 0;
+            }
+
+            var stored = await bank.StoreAsync(chunk, context.CancellationToken);
+            chunk.Clear();
+            return (ulong)stored.Count;
+        }
+    }
+
+    public override async Task<GetStatsResponse> GetStats(GetStatsRequest request, ServerCallContext context) =>
+        new() { Stats = ToMessage(await bank.GetStatsAsync(context.CancellationToken)) };
+
+    public override async Task WatchStats(WatchStatsRequest request, IServerStreamWriter<WatchStatsResponse> responseStream, ServerCallContext context)
+    {
+        using var changes = changeFeed.Subscribe();
+        try
+        {
+            while (!context.CancellationToken.IsCancellationRequested)
+            {
+                var sent = time.GetUtcNow();
+                var stats = await bank.GetStatsAsync(context.CancellationToken);
+                await responseStream.WriteAsync(new WatchStatsResponse { Stats = ToMessage(stats) }, context.CancellationToken);
+                await changes.WaitAsync(sent, MemoryStatsReporter.Interval, context.CancellationToken);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException && context.CancellationToken.IsCancellationRequested)
+        {
+            // The watcher went away.
+        }
+    }
+
+    public override async Task<ReindexResponse> Reindex(ReindexRequest request, ServerCallContext context) =>
+        new() { ReindexedCount = (ulong)await bank.ReindexAsync(context.CancellationToken) };
 }

@@ -1,0 +1,221 @@
+using System.Text;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Tomodachi.Memory.Memories;
+using Tomodachi.Memory.Storage;
+using Tomodachi.Memory.V1;
+
+namespace Tomodachi.Memory.Grpc;
+
+/// <summary>
+/// Checks incoming messages and turns them into domain values (and back). Every rejection is an
+/// InvalidArgument whose message names the field and says what is allowed.
+/// </summary>
+internal static class MemoryMapping
+{
+    public const int MaxTextBytes = 32 * 1024;
+    public const int MaxBatch = 1000;
+    public const int MaxK = 100;
+    public const int MaxSessionIdLength = 256;
+    public const int MaxMetadataEntries = 64;
+    public const int MaxMetadataKeyLength = 128;
+    public const int MaxMetadataValueLength = 4096;
+
+    public static MemoryDraft ToDraft(NewMemory? memory, string field)
+    {
+        if (memory is null)
+        {
+            throw Invalid($"{field} is missing.");
+        }
+
+        return new MemoryDraft(
+            Id: null,
+            Text(memory.Text, $"{field}.text"),
+            ToSpeaker(memory.Role, $"{field}.role") ?? Speaker.Note,
+            SessionId(memory.SessionId, $"{field}.session_id"),
+            ToTime(memory.CreatedAt, $"{field}.created_at"),
+            Metadata(memory.Metadata, $"{field}.metadata"));
+    }
+
+    public static MemoryDraft ToDraft(V1.Memory? memory, string field)
+    {
+        if (memory is null)
+        {
+            throw Invalid($"{field} is missing.");
+        }
+
+        return new MemoryDraft(
+            memory.Id.Length == 0 ? null : Id(memory.Id, $"{field}.id"),
+            Text(memory.Text, $"{field}.text"),
+            ToSpeaker(memory.Role, $"{field}.role") ?? Speaker.Note,
+            SessionId(memory.SessionId, $"{field}.session_id"),
+            ToTime(memory.CreatedAt, $"{field}.created_at"),
+            Metadata(memory.Metadata, $"{field}.metadata"));
+    }
+
+    public static IReadOnlyList<MemoryDraft> ToDrafts(StoreBatchRequest request)
+    {
+        if (request.Memories.Count is 0 or > MaxBatch)
+        {
+            throw Invalid($"memories must hold 1 to {MaxBatch} memories; it holds {request.Memories.Count}.");
+        }
+
+        return request.Memories.Select((memory, i) => ToDraft(memory, $"memories[{i}]")).ToList();
+    }
+
+    public static (string Query, int K, MemoryFilter Filter) ToSearch(SearchRequest request)
+    {
+        var query = Text(request.Query, "query");
+        if (request.K is 0 or > MaxK)
+        {
+            throw Invalid($"k must be between 1 and {MaxK}; it is {request.K}.");
+        }
+
+        return (query, (int)request.K, ToFilter(request.Filter));
+    }
+
+    public static Guid Id(string id, string field = "id")
+    {
+        if (id.Length == 0)
+        {
+            throw Invalid($"{field} is empty; it must be a memory id (a UUID).");
+        }
+
+        return Guid.TryParse(id, out var parsed)
+            ? parsed
+            : throw Invalid($"{field} \"{Shorten(id)}\" is not a memory id (a UUID such as 0192f1c2-7b3e-7c1a-9d4e-2f6a8b0c1d2e).");
+    }
+
+    public static string SessionToDelete(string sessionId) =>
+        sessionId.Length == 0 ? throw Invalid("session_id is empty; name the session whose memories to delete.") : SessionId(sessionId, "session_id");
+
+    public static V1.Memory ToMessage(MemoryEntry entry)
+    {
+        var message = new V1.Memory
+        {
+            Id = entry.Id.ToString(),
+            Text = entry.Text,
+            Role = (MemoryRole)entry.Speaker,
+            SessionId = entry.SessionId,
+            CreatedAt = Timestamp.FromDateTimeOffset(entry.CreatedAt),
+        };
+        foreach (var (key, value) in entry.Metadata)
+        {
+            message.Metadata[key] = value;
+        }
+
+        return message;
+    }
+
+    public static MemoryStats ToMessage(MemoryBankStats stats) => new()
+    {
+        Count = (ulong)stats.Figures.Count,
+        SizeBytes = (ulong)stats.Figures.SizeBytes,
+        SizeIsEstimate = stats.Figures.SizeIsEstimate,
+        Oldest = stats.Figures.Oldest is { } oldest ? Timestamp.FromDateTimeOffset(oldest) : null,
+        Newest = stats.Figures.Newest is { } newest ? Timestamp.FromDateTimeOffset(newest) : null,
+        Backend = stats.Backend,
+        Embedder = stats.Embedder,
+        Dimension = (uint)stats.Dimension,
+        Problem = stats.Problem ?? "",
+    };
+
+    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    private static MemoryFilter ToFilter(SearchFilter? filter)
+    {
+        if (filter is null)
+        {
+            return MemoryFilter.None;
+        }
+
+        var after = ToTime(filter.CreatedAfter, "filter.created_after");
+        var before = ToTime(filter.CreatedBefore, "filter.created_before");
+        if (after is { } a && before is { } b && a >= b)
+        {
+            throw Invalid($"filter.created_after ({a:O}) must be before filter.created_before ({b:O}).");
+        }
+
+        if (filter.HasMinScore && !(filter.MinScore is >= -1f and <= 1f))
+        {
+            throw Invalid($"filter.min_score must be a cosine similarity between -1 and 1; it is {filter.MinScore}.");
+        }
+
+        return new MemoryFilter(
+            filter.SessionId.Length == 0 ? null : SessionId(filter.SessionId, "filter.session_id"),
+            ToSpeaker(filter.Role, "filter.role"),
+            after,
+            before,
+            filter.HasMinScore ? filter.MinScore : null);
+    }
+
+    private static string Text(string text, string field)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw Invalid($"{field} is empty; it must hold 1 byte to 32 KiB of UTF-8 text.");
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        return bytes <= MaxTextBytes
+            ? text
+            : throw Invalid($"{field} is {bytes} bytes of UTF-8; the limit is {MaxTextBytes} bytes (32 KiB).");
+    }
+
+    private static string SessionId(string sessionId, string field) =>
+        sessionId.Length <= MaxSessionIdLength
+            ? sessionId
+            : throw Invalid($"{field} is {sessionId.Length} characters; the limit is {MaxSessionIdLength}.");
+
+    private static Speaker? ToSpeaker(MemoryRole role, string field) => role switch
+    {
+        MemoryRole.Unspecified => null,
+        MemoryRole.User => Speaker.User,
+        MemoryRole.Assistant => Speaker.Assistant,
+        MemoryRole.Note => Speaker.Note,
+        _ => throw Invalid($"{field} {(int)role} is not a known role (user, assistant or note)."),
+    };
+
+    private static DateTimeOffset? ToTime(Timestamp? timestamp, string field)
+    {
+        if (timestamp is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return timestamp.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            throw Invalid($"{field} is not a valid time (seconds {timestamp.Seconds}, nanos {timestamp.Nanos}); it must lie between the years 1 and 9999.");
+        }
+    }
+
+    private static IReadOnlyDictionary<string, string> Metadata(IDictionary<string, string> metadata, string field)
+    {
+        if (metadata.Count > MaxMetadataEntries)
+        {
+            throw Invalid($"{field} has {metadata.Count} entries; the limit is {MaxMetadataEntries}.");
+        }
+
+        foreach (var (key, value) in metadata)
+        {
+            if (key.Length is 0 or > MaxMetadataKeyLength)
+            {
+                throw Invalid($"{field} keys must be 1 to {MaxMetadataKeyLength} characters; \"{Shorten(key)}\" is {key.Length}.");
+            }
+
+            if (value.Length > MaxMetadataValueLength)
+            {
+                throw Invalid($"{field}[\"{Shorten(key)}\"] is {value.Length} characters; the limit is {MaxMetadataValueLength}.");
+            }
+        }
+
+        return new Dictionary<string, string>(metadata, StringComparer.Ordinal);
+    }
+
+    // Echoing a megabyte of bad input back in an error helps nobody.
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}

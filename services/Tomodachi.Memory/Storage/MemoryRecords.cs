@@ -1,0 +1,64 @@
+namespace Tomodachi.Memory.Storage;
+
+/// <summary>Who a memory came from.</summary>
+public enum Speaker
+{
+    User = 1,
+    Assistant = 2,
+    Note = 3,
+}
+
+/// <summary>A stored memory. <see cref="CreatedAt"/> is kept to the microsecond by every backend.</summary>
+public sealed record MemoryEntry(
+    Guid Id,
+    string Text,
+    Speaker Speaker,
+    string SessionId,
+    DateTimeOffset CreatedAt,
+    IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>A memory with the vector it is found by.</summary>
+public sealed record EmbeddedMemory(MemoryEntry Entry, float[] Vector);
+
+/// <summary>Narrows a search; null members do not filter.</summary>
+public sealed record MemoryFilter(
+    string? SessionId = null,
+    Speaker? Speaker = null,
+    DateTimeOffset? CreatedAfter = null,
+    DateTimeOffset? CreatedBefore = null,
+    float? MinScore = null)
+{
+    public static readonly MemoryFilter None = new();
+}
+
+/// <summary>A search result: the memory and its cosine similarity to the query.</summary>
+public sealed record MemoryHit(MemoryEntry Entry, float Score);
+
+/// <summary>The embedder a collection's vectors were made with.</summary>
+public sealed record EmbedderIdentity(string Name, int Dimension)
+{
+    public override string ToString() => $"'{Name}' ({Dimension} dimensions)";
+}
+
+/// <summary>What a backend knows about its size and age.</summary>
+public sealed record StoreFigures(
+    long Count,
+    long SizeBytes,
+    bool SizeIsEstimate,
+    DateTimeOffset? Oldest,
+    DateTimeOffset? Newest)
+{
+    public static readonly StoreFigures Empty = new(0, 0, false, null, null);
+}
+
+/// <summary>Conversions between <see cref="DateTimeOffset"/> and the microseconds every backend stores.</summary>
+public static class Microseconds
+{
+    public static long FromTime(DateTimeOffset time) => (time.UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
+
+    public static DateTimeOffset ToTime(long microseconds) =>
+        new(DateTime.UnixEpoch.Ticks + microseconds * 10, TimeSpan.Zero);
+
+    /// <summary>Drops the sub-microsecond part, so what is returned equals what was stored.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset time) => ToTime(FromTime(time));
+}

@@ -1,0 +1,66 @@
+using System.Numerics.Tensors;
+using Tomodachi.Memory.Storage;
+
+namespace Tomodachi.Memory.Tests.Storage;
+
+public sealed class VectorIndexTests
+{
+    private const int Dimension = 32;
+
+    [Fact]
+    public void Search_over_many_rows_in_parallel_finds_the_exact_top_k()
+    {
+        // Above the parallel threshold, so the partitioned scan and the merge are both exercised.
+        var random = new Random(7);
+        var index = new VectorIndex(Dimension);
+        var vectors = new Dictionary<Guid, float[]>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var vector = RandomUnitVector(random);
+            var id = Guid.NewGuid();
+            vectors[id] = vector;
+            index.Upsert(id, vector, i, Speaker.Note, "");
+        }
+
+        var query = RandomUnitVector(random);
+
+        var hits = index.Search(query, 10, MemoryFilter.None);
+
+        var expected = vectors.OrderByDescending(v => TensorPrimitives.Dot(v.Value, query)).Take(10).Select(v => v.Key);
+        Assert.Equal(expected, hits.Select(h => h.Id));
+    }
+
+    [Fact]
+    public void Removing_a_row_keeps_every_other_row_findable()
+    {
+        var random = new Random(3);
+        var index = new VectorIndex(Dimension);
+        var ids = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToList();
+        var vectors = ids.ToDictionary(id => id, _ => RandomUnitVector(random));
+        foreach (var id in ids)
+        {
+            index.Upsert(id, vectors[id], 0, Speaker.Note, "");
+        }
+
+        Assert.True(index.Remove(ids[1]));
+        Assert.False(index.Remove(ids[1]));
+
+        Assert.Equal(4, index.Count);
+        foreach (var id in ids.Where(id => id != ids[1]))
+        {
+            Assert.Equal(id, index.Search(vectors[id], 1, MemoryFilter.None).Single().Id);
+        }
+    }
+
+    private static float[] RandomUnitVector(Random random)
+    {
+        var vector = new float[Dimension];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = (float)(random.NextDouble() * 2 - 1);
+        }
+
+        TensorPrimitives.Divide(vector, TensorPrimitives.Norm(vector), vector);
+        return vector;
+    }
+}
