@@ -1,3 +1,4 @@
+using Tomodachi.AppHost.Knob;
 using Tomodachi.AppHost.Memory;
 using Tomodachi.AppHost.Observability;
 
@@ -19,26 +20,25 @@ if (builder.Configuration["TOMODACHI_MODEL"] is { Length: > 0 } model)
 {
     inference.WithEnvironment("Inference__Model", model);
 }
-var knob = builder.AddProject<Projects.Tomodachi_Knob>("knob")
-    .WithHttpHealthCheck("/health");
+var knob = builder.AddLocalKnob(); // null when TOMODACHI_KNOB_URL points at a knob on a Raspberry Pi
 
-// Web: follows the services' streams and shows Offline while one is down, so it does not wait for them.
+// Web: follows the services' streams and shows Offline while inference or memory is down, so it does not wait for them.
 var web = builder.AddProject<Projects.Tomodachi_Web>("web")
-    .WithReference(inference).WithReference(memory).WithReference(knob)
+    .WithReference(inference).WithReference(memory).WithKnob(knob)
     .WithHttpHealthCheck("/health");
 
 // Gateway
 var gateway = builder.AddProject<Projects.Tomodachi_Gateway>("gateway")
     .WithReference(inference).WaitFor(inference)
     .WithReference(memory).WaitFor(memory)
-    .WithReference(knob).WaitFor(knob)
+    .WithKnob(knob)
     .WithReference(web).WaitFor(web)
     .WithHttpHealthCheck("/health");
 
 // Observability
 if (PrometheusExtensions.IsPrometheusInstalled())
 {
-    builder.AddLocalPrometheus(inference, memory, knob, web, gateway);
+    builder.AddLocalPrometheus([inference, memory, .. knob is null ? [] : new[] { knob }, web, gateway]);
 }
 else
 {

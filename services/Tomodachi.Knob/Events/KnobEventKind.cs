@@ -1,0 +1,10 @@
+namespace Tomodachi.Knob.Events;
+
+/// <summary>What the knob did.</summary>
+public enum KnobEventKind
+{
+    Pressed,
+    Released,
+    LongPressed,
+    Rotated,
+}
