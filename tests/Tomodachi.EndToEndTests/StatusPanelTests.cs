@@ -23,7 +23,7 @@ public sealed class StatusPanelTests(CampgroundFixture suite)
         await Expect(page.Locator(".chat-message.assistant .chat-stats")).ToBeVisibleAsync(new() { Timeout = Patient.Timeout });
 
         var sessionId = await page.SessionIdAsync();
-        var stats = await inference.NewestTurnAsync(sessionId, Timeout);
+        var stats = await inference.LastTurnFromStatusAsync(sessionId, Timeout);
 
         Assert.True(stats.CompletionTokens > 0, "the reply generated no tokens");
         await Expect(page.Locator("#hudTokens")).ToHaveTextAsync(stats.CompletionTokens.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -24,4 +24,22 @@ internal static class Journal
 
         throw new InvalidOperationException($"The journal has no turn of session {sessionId}.");
     }
+
+    /// <summary>
+    /// The last turn the service reports in its status stream, once it is the given conversation's: the
+    /// service's own figures, read independently of the page.
+    /// </summary>
+    public static async Task<TurnStats> LastTurnFromStatusAsync(this InferenceService.InferenceServiceClient inference, string sessionId, CancellationToken cancellationToken)
+    {
+        using var call = inference.WatchStatus(new WatchStatusRequest(), cancellationToken: cancellationToken);
+        for (var snapshot = 0; snapshot < 20 && await call.ResponseStream.MoveNext(cancellationToken); snapshot++)
+        {
+            if (call.ResponseStream.Current.LastTurn is { } last && last.SessionId == sessionId)
+            {
+                return last;
+            }
+        }
+
+        throw new InvalidOperationException($"The status stream never reported a turn of session {sessionId}.");
+    }
 }
