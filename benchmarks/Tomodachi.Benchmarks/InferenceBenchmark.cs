@@ -21,7 +21,6 @@ public static class InferenceBenchmark
     private const int Threads = 2;
     private const int PromptTokens = 128;
     private const int GeneratedTokens = 128;
-    private const int Repeats = 3;
 
     private static readonly GgufModelSpec BigSpec = new()
     {
@@ -36,7 +35,7 @@ public static class InferenceBenchmark
         Seed = 1,
     };
 
-    public static async Task RunAsync(string workDirectory, TextWriter output, CancellationToken cancellationToken)
+    public static async Task RunAsync(string workDirectory, int repeats, IReadOnlyCollection<string> quantizations, TextWriter output, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(workDirectory);
         LlamaNative.EnsureLoaded(NullLogger.Instance);
@@ -48,7 +47,7 @@ public static class InferenceBenchmark
 
         output.WriteLine($"Model: {BigSpec.ParameterCount / 1e6:0.0}M parameters (embd {BigSpec.EmbeddingLength}, ff {BigSpec.FeedForwardLength}, " +
             $"{BigSpec.BlockCount} layers, {BigSpec.HeadCount} heads / {BigSpec.HeadCountKv} KV heads, vocab {BigSpec.VocabSize}); threads {Threads}");
-        foreach (var (type, name) in new[] { (LLamaFtype.MOSTLY_Q8_0, "Q8_0"), (LLamaFtype.MOSTLY_Q4_0, "Q4_0") })
+        foreach (var (type, name) in new[] { (LLamaFtype.MOSTLY_Q8_0, "Q8_0"), (LLamaFtype.MOSTLY_Q4_0, "Q4_0") }.Where(q => quantizations.Contains(q.Item2)))
         {
             var path = Path.Combine(workDirectory, $"bench-136m-{name}.gguf");
             if (!File.Exists(path) && !LLamaQuantizer.Quantize(f32, path, type, Threads))
@@ -58,18 +57,18 @@ public static class InferenceBenchmark
 
             output.WriteLine();
             output.WriteLine($"## {name} ({new FileInfo(path).Length / 1e6:0} MB)");
-            var defaults = BareLoop(path, explicitThreads: false);
-            var bare = BareLoop(path, explicitThreads: true);
+            var defaults = BareLoop(path, explicitThreads: false, repeats);
+            var bare = BareLoop(path, explicitThreads: true, repeats);
             output.WriteLine($"bare loop, LLamaSharp default threads: prompt {defaults.Prompt:0.0} t/s, generation {defaults.Generation:0.0} t/s");
             output.WriteLine($"bare loop, Threads=BatchThreads={Threads}:     prompt {bare.Prompt:0.0} t/s, generation {bare.Generation:0.0} t/s");
-            await ServiceAsync(path, bare, output, cancellationToken);
+            await ServiceAsync(path, bare, repeats, output, cancellationToken);
         }
     }
 
     private sealed record Speeds(double Prompt, double Generation);
 
-    /// <summary>One context, one batch, one sampler: the fastest LLamaSharp path. Median of <see cref="Repeats"/> runs.</summary>
-    private static Speeds BareLoop(string path, bool explicitThreads)
+    /// <summary>One context, one batch, one sampler: the fastest LLamaSharp path. Median of <paramref name="repeats"/> runs.</summary>
+    private static Speeds BareLoop(string path, bool explicitThreads, int repeats)
     {
         var parameters = new ModelParams(path) { ContextSize = 1024, BatchSize = 1024 };
         if (explicitThreads)
@@ -83,7 +82,7 @@ public static class InferenceBenchmark
         var prompt = Enumerable.Range(0, PromptTokens).Select(i => (LLamaToken)(300 + i * 7 % 20000)).ToArray();
         var promptSpeeds = new List<double>();
         var generationSpeeds = new List<double>();
-        for (var run = 0; run < Repeats; run++)
+        for (var run = 0; run < repeats; run++)
         {
             context.NativeHandle.MemoryClear(true);
             using var sampler = new DefaultSamplingPipeline { Seed = (uint)run };
@@ -109,7 +108,13 @@ public static class InferenceBenchmark
         return new Speeds(Median(promptSpeeds), Median(generationSpeeds));
     }
 
-    private static async Task ServiceAsync(string path, Speeds bare, TextWriter output, CancellationToken cancellationToken)
+    private static async Task ServiceAsync(string path, Speeds bare, int repeats, TextWriter output, CancellationToken cancellationToken)
+    {
+        await GenerationAsync(path, bare, repeats, output, cancellationToken);
+        await OrchestratorAsync(path, repeats, output, cancellationToken);
+    }
+
+    private static async Task GenerationAsync(string path, Speeds bare, int repeats, TextWriter output, CancellationToken cancellationToken)
     {
         using var service = ServiceProcess.Start(path, Threads, orchestrator: "Rules");
         using var channel = GrpcChannel.ForAddress(service.GrpcAddress);
@@ -118,7 +123,7 @@ public static class InferenceBenchmark
         var rss = (await client.GetProcessMemoryAsync(new GetProcessMemoryRequest())).Memory.RssBytes;
 
         var single = new List<(double ClientTps, TurnStats Stats)>();
-        for (var run = 0; run < Repeats; run++)
+        for (var run = 0; run < repeats; run++)
         {
             single.Add(await ChatAsync(client, $"single-{run}", cancellationToken));
         }
@@ -135,13 +140,17 @@ public static class InferenceBenchmark
         var oneChat = Median(single.Select(s => s.Stats.CompletionTokens / (s.Stats.TotalLatencyMs / 1000)));
         output.WriteLine($"service, 4 chats at once: {aggregate:0.0} t/s aggregate (whole turns, prompts included) vs {oneChat:0.0} t/s for one chat " +
             $"= {aggregate / oneChat:0.00}x; RSS {rss / 1e6:0} MB");
+    }
 
+    /// <summary>A second service process (they share ports), this time letting the model route every message.</summary>
+    private static async Task OrchestratorAsync(string path, int repeats, TextWriter output, CancellationToken cancellationToken)
+    {
         using var routed = ServiceProcess.Start(path, Threads, orchestrator: "Model");
         using var routedChannel = GrpcChannel.ForAddress(routed.GrpcAddress);
         var routedClient = new InferenceService.InferenceServiceClient(routedChannel);
         await routed.WaitUntilLoadedAsync(routedClient, cancellationToken);
         var orchestrated = new List<TurnStats>();
-        for (var run = 0; run < Repeats; run++)
+        for (var run = 0; run < repeats; run++)
         {
             orchestrated.Add((await ChatAsync(routedClient, $"routed-{run}", cancellationToken)).Stats);
         }

@@ -79,6 +79,21 @@ public sealed class ChatTests : TinyModelTests
         Assert.Equal(first[^1].Stats.CompletionTokens, second[^1].Stats.CompletionTokens);
     }
 
+    [Fact]
+    public async Task Finished_turn_is_journaled_with_the_stats_and_texts_the_client_saw()
+    {
+        var responses = await App.Client.ChatToEndAsync(ChatExtensions.Request("remember this", maxTokens: 6, session: "journaled"));
+
+        var turn = Assert.Single((await App.Client.ListTurnsAsync(new ListTurnsRequest { SessionId = "journaled" })).Turns);
+        var status = await App.Client.WatchStatus(new WatchStatusRequest()).ResponseStream.ReadAllAsync().FirstAsync();
+
+        Assert.Equal(responses[^1].Stats, turn.Stats);
+        Assert.Equal("remember this", turn.UserMessage);
+        Assert.Equal(responses.ReplyText(), turn.Reply);
+        Assert.Equal(turn.Stats, status.LastTurn);
+        Assert.True(status.MessageCount >= 1);
+    }
+
     public static TheoryData<string, ChatRequest> InvalidRequests => new()
     {
         { "empty message", ChatExtensions.Request("") },

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Tomodachi.Inference.Models.Download;
 using Tomodachi.Inference.Monitoring;
 using Tomodachi.Inference.Tests.Infrastructure;
 using Tomodachi.Inference.V1;
@@ -37,7 +38,8 @@ public sealed class StatusAndMetricsTests : TinyModelTests
     {
         var time = new FakeTimeProvider();
         using var board = new StatusBoard(App.Services.GetRequiredService<Models.IModelManager>(),
-            App.Services.GetRequiredService<Generation.SlotGate>(), time);
+            App.Services.GetRequiredService<Generation.SlotGate>(), App.Services.GetRequiredService<Inference.Journal.ITurnJournal>(),
+            App.Services.GetRequiredService<IModelDownloadProgress>(), time);
         await using var snapshots = board.WatchAsync(CancellationToken.None).GetAsyncEnumerator();
 
         Assert.True(await snapshots.MoveNextAsync());
@@ -48,6 +50,23 @@ public sealed class StatusAndMetricsTests : TinyModelTests
 
         Assert.True(await next);
         Assert.Equal(time.GetUtcNow(), snapshots.Current.ObservedAt);
+    }
+
+    [Fact]
+    public async Task WatchStatus_carries_the_progress_of_a_model_download()
+    {
+        var progress = App.Services.GetRequiredService<ModelDownloadProgress>();
+        progress.Report(new ModelDownloadSnapshot("hf:owner/repo/model.gguf", "/cache/model.gguf", ModelDownloadPhase.Downloading,
+            BytesReceived: 1_000, TotalBytes: 4_000, Error: null, DateTimeOffset.UtcNow));
+
+        using var call = App.Client.WatchStatus(new WatchStatusRequest());
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+
+        var download = call.ResponseStream.Current.Download;
+        Assert.Equal("hf:owner/repo/model.gguf", download.Spec);
+        Assert.Equal(DownloadPhase.Downloading, download.Phase);
+        Assert.Equal(1_000UL, download.BytesReceived);
+        Assert.Equal(4_000UL, download.TotalBytes);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Memory;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Options;
+using Tomodachi.Inference.Configuration;
 using Tomodachi.Inference.Orchestration;
 using Tomodachi.Inference.Monitoring;
 using Tomodachi.Inference.Telemetry;
@@ -27,10 +27,11 @@ public static class InferenceExtensions
         builder.Services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
 
-        // Models
-        builder.Services.AddSingleton<IModelLocator, LocalModelLocator>();
+        // Models, the journal of finished turns
+        builder.AddModelDownloads();
         builder.Services.AddSingleton<IModelManager, ModelManager>();
         builder.Services.AddHostedService<ModelStartup>();
+        builder.AddTurnJournal();
 
         // Chat
         builder.Services.AddSingleton<SlotGate>();
@@ -43,10 +44,6 @@ public static class InferenceExtensions
         // Status and metrics
         builder.Services.AddSingleton<StatusBoard>();
         builder.Services.AddSingleton<InferenceMetrics>();
-
-        // Journal and downloads
-        builder.AddTurnJournal();
-        builder.AddModelDownloads();
         return builder;
     }
 }

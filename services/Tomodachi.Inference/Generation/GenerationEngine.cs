@@ -20,6 +20,7 @@ public sealed class GenerationEngine : IAsyncDisposable
     private readonly Channel<Sequence> _incoming = Channel.CreateUnbounded<Sequence>(new() { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
+    private (LoraAdapter? Adapter, float Scale) _applied;
 
     public GenerationEngine(LLamaWeights weights, LLama.Abstractions.IContextParams contextParams, TimeProvider time, ILogger logger)
     {
@@ -148,11 +149,10 @@ public sealed class GenerationEngine : IAsyncDisposable
         }
 
         // A LoRA adapter applies to the whole context, so sequences with different adapters decode separately.
-        foreach (var group in active.GroupBy(s => s.Request.Adapter).ToList())
+        foreach (var group in active.GroupBy(s => (s.Request.Adapter, s.Request.AdapterScale)).ToList())
         {
             batch.Clear();
-            var adapter = group.Key;
-            _context.NativeHandle.SetLoraAdapters(adapter is null ? [] : [(adapter, 1f)]);
+            ApplyAdapter(group.Key);
             var started = _time.GetTimestamp();
             foreach (var sequence in group)
             {
@@ -179,6 +179,18 @@ public sealed class GenerationEngine : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>Switches adapters only when they change: most steps decode with the same set as the last.</summary>
+    private void ApplyAdapter((LoraAdapter? Adapter, float Scale) wanted)
+    {
+        if (wanted == _applied)
+        {
+            return;
+        }
+
+        _context.NativeHandle.SetLoraAdapters(wanted.Adapter is null ? [] : [(wanted.Adapter, wanted.Scale)]);
+        _applied = wanted;
     }
 
     private void AddToBatch(Sequence sequence, LLamaBatch batch, long now)

@@ -9,6 +9,7 @@ namespace Tomodachi.Inference.Generation;
 /// <param name="ContextLimit">Prompt plus generated tokens may not reach this.</param>
 /// <param name="Grammar">A GBNF grammar (root rule "root") the output must follow, or null.</param>
 /// <param name="Adapter">A LoRA adapter applied while this request decodes, or null.</param>
+/// <param name="AdapterScale">How strongly the adapter applies.</param>
 public sealed record GenerationRequest(
     int Slot,
     IReadOnlyList<LLamaToken> Prompt,
@@ -16,7 +17,8 @@ public sealed record GenerationRequest(
     int MaxTokens,
     int ContextLimit,
     string? Grammar = null,
-    LoraAdapter? Adapter = null);
+    LoraAdapter? Adapter = null,
+    float AdapterScale = 1f);
 
 /// <summary>Why a generation ended.</summary>
 public enum GenerationStop

@@ -4,7 +4,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Options;
+using Tomodachi.Inference.Configuration;
 using Tomodachi.Inference.Orchestration;
 using Tomodachi.Inference.Monitoring;
 using Tomodachi.Inference.V1;

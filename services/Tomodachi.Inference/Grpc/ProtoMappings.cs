@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Options;
+using Tomodachi.Inference.Models.Download;
+using Tomodachi.Inference.Configuration;
 using Tomodachi.Inference.Monitoring;
 using Tomodachi.Inference.V1;
 
@@ -23,6 +24,22 @@ internal static class ProtoMappings
         Demo = model.Demo,
         LoadError = model.LoadError ?? "",
         HasChatTemplate = model.File?.ChatTemplate is not null,
+    };
+
+    public static ModelDownload ToProto(this ModelDownloadSnapshot download) => new()
+    {
+        Spec = download.Spec,
+        Phase = download.Phase switch
+        {
+            ModelDownloadPhase.Downloading => DownloadPhase.Downloading,
+            ModelDownloadPhase.Verifying => DownloadPhase.Verifying,
+            ModelDownloadPhase.Completed => DownloadPhase.Completed,
+            ModelDownloadPhase.Failed => DownloadPhase.Failed,
+            _ => DownloadPhase.Unspecified,
+        },
+        BytesReceived = (ulong)download.BytesReceived,
+        TotalBytes = (ulong)(download.TotalBytes ?? 0),
+        Error = download.Error ?? "",
     };
 
     public static ProcessMemory ToProto(this ProcessMemoryReading memory, bool modelLoaded) => new()
@@ -56,6 +73,11 @@ internal static class ProtoMappings
         if (snapshot.LastTurn is { } last)
         {
             response.LastTurn = last;
+        }
+
+        if (snapshot.Download is { } download)
+        {
+            response.Download = download.ToProto();
         }
 
         return response;

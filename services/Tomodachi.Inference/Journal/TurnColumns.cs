@@ -42,6 +42,7 @@ internal static class TurnColumns
         new("prompt_tokens_per_second", "REAL NOT NULL", t => t.Stats.PromptTokensPerSecond, (t, r, i) => t.Stats.PromptTokensPerSecond = r.GetDouble(i)),
         new("memory_available", "INTEGER NOT NULL", t => t.Stats.MemoryAvailable, (t, r, i) => t.Stats.MemoryAvailable = r.GetBoolean(i)),
         new("memories_used", "INTEGER NOT NULL", t => t.Stats.MemoriesUsed, (t, r, i) => t.Stats.MemoriesUsed = checked((uint)r.GetInt64(i))),
+        new("orchestrator_fallback", "INTEGER NOT NULL DEFAULT 0", t => t.Stats.OrchestratorFallback, (t, r, i) => t.Stats.OrchestratorFallback = r.GetBoolean(i)),
         new("user_message", "TEXT NOT NULL", t => t.UserMessage, (t, r, i) => t.UserMessage = r.GetString(i)),
         new("reply", "TEXT NOT NULL", t => t.Reply, (t, r, i) => t.Reply = r.GetString(i)),
     ];

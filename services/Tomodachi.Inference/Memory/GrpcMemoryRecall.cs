@@ -1,6 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using Tomodachi.Inference.Options;
+using Tomodachi.Inference.Configuration;
 using Tomodachi.Memory.V1;
 
 namespace Tomodachi.Inference.Memory;

@@ -1,5 +1,5 @@
 using Tomodachi.Inference.Models.Gguf;
-using Tomodachi.Inference.Options;
+using Tomodachi.Inference.Configuration;
 
 namespace Tomodachi.Inference.Models;
 

@@ -4,8 +4,9 @@ using LLama.Exceptions;
 using LLama.Native;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Generation;
+using Tomodachi.Inference.Models.Download;
 using Tomodachi.Inference.Models.Gguf;
-using Tomodachi.Inference.Options;
+using Tomodachi.Inference.Configuration;
 
 namespace Tomodachi.Inference.Models;
 
@@ -15,7 +16,7 @@ namespace Tomodachi.Inference.Models;
 /// </summary>
 public sealed class ModelManager(
     IOptions<InferenceOptions> options,
-    IModelLocator locator,
+    ModelResolver resolver,
     TimeProvider time,
     ILogger<ModelManager> logger) : IModelManager, IAsyncDisposable
 {
@@ -50,11 +51,12 @@ public sealed class ModelManager(
             try
             {
                 resolved = path is not null ? Path.GetFullPath(path)
-                    : demo ? await DemoModel.EnsureAsync(_options.Demo, _options.ModelCacheDirectory, cancellationToken)
-                    : await locator.ResolveAsync(_options.Model!, cancellationToken);
+                    : demo ? await DemoModel.EnsureAsync(_options.Demo, _options.ModelCache, cancellationToken)
+                    : await resolver.ResolveAsync(_options.Model!, cancellationToken);
             }
-            catch (InvalidModelFileException exception)
+            catch (Exception exception) when (exception is ArgumentException or FileNotFoundException or ModelDownloadException)
             {
+                logger.LogWarning("Model {ModelSpec} could not be resolved: {Reason}", _options.Model, exception.Message);
                 return Publish(new ModelDescription(null, path ?? _options.Model ?? "", 0, false, demo, exception.Message));
             }
 

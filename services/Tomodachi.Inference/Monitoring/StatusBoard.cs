@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Tomodachi.Inference.Generation;
+using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Models;
+using Tomodachi.Inference.Models.Download;
 using Tomodachi.Inference.V1;
 
 namespace Tomodachi.Inference.Monitoring;
@@ -14,6 +16,7 @@ public sealed record StatusSnapshot(
     int ParallelSlots,
     long MessageCount,
     TurnStats? LastTurn,
+    ModelDownloadSnapshot? Download,
     DateTimeOffset ObservedAt);
 
 /// <summary>
@@ -27,15 +30,18 @@ public sealed class StatusBoard : IDisposable
 
     private readonly IModelManager _models;
     private readonly SlotGate _slots;
+    private readonly ITurnJournal _journal;
+    private readonly IModelDownloadProgress _downloads;
     private readonly TimeProvider _time;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TurnStats? _lastTurn;
-    private long _messageCount;
 
-    public StatusBoard(IModelManager models, SlotGate slots, TimeProvider time)
+    public StatusBoard(IModelManager models, SlotGate slots, ITurnJournal journal, IModelDownloadProgress downloads, TimeProvider time)
     {
+        _downloads = downloads;
         _models = models;
         _slots = slots;
+        _journal = journal;
         _time = time;
         _models.Changed += Signal;
         _slots.Changed += Signal;
@@ -44,27 +50,31 @@ public sealed class StatusBoard : IDisposable
     public void TurnFinished(TurnStats stats)
     {
         Volatile.Write(ref _lastTurn, stats);
-        Interlocked.Increment(ref _messageCount);
         Signal();
     }
 
-    public StatusSnapshot Snapshot() => new(
+    /// <summary>The status now; the message count is the journal's, so it survives restarts.</summary>
+    public async Task<StatusSnapshot> SnapshotAsync(CancellationToken cancellationToken) => new(
         _models.Describe(),
         ProcessMemoryReader.Read(),
         _slots.QueueDepth,
         _slots.BusySlots,
         _slots.ParallelSlots,
-        Interlocked.Read(ref _messageCount),
+        await _journal.CountAsync(cancellationToken),
         Volatile.Read(ref _lastTurn),
+        _downloads.Current,
         _time.GetUtcNow());
 
-    /// <summary>A snapshot now, then after every change and at least every <see cref="HeartbeatInterval"/>.</summary>
+    /// <summary>
+    /// A snapshot now, then after every change and at least every <see cref="HeartbeatInterval"/> (which is also how a
+    /// running download's progress reaches watchers).
+    /// </summary>
     public async IAsyncEnumerable<StatusSnapshot> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             var changed = Volatile.Read(ref _changed).Task;
-            yield return Snapshot();
+            yield return await SnapshotAsync(cancellationToken);
             var heartbeat = Task.Delay(HeartbeatInterval, _time, cancellationToken);
             await Task.WhenAny(changed, heartbeat);
         }

@@ -1,8 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using Tomodachi.Inference.Generation;
+using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Memory;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Options;
+using Tomodachi.Inference.Configuration;
 using Tomodachi.Inference.Monitoring;
 using Tomodachi.Inference.Telemetry;
 using Tomodachi.Inference.V1;
@@ -21,6 +22,7 @@ public sealed class ChatPipeline(
     PersonaCatalog personas,
     IMemoryRecall memory,
     InferenceMetrics metrics,
+    ITurnJournal journal,
     StatusBoard status,
     TimeProvider time,
     ILogger<ChatPipeline> logger)
@@ -57,15 +59,37 @@ public sealed class ChatPipeline(
 
         var maxTokens = turn.MaxTokens ?? Math.Min(persona.MaxTokens, contextLimit - prompt.Length);
         var adapter = persona.AdapterPath is { Length: > 0 } path ? model.Adapters[path] : null;
-        var request = new GenerationRequest(slot.Index, prompt, Sampling(persona, turn.Sampling), maxTokens, contextLimit, Adapter: adapter);
+        var request = new GenerationRequest(slot.Index, prompt, Sampling(persona, turn.Sampling), maxTokens, contextLimit,
+            Adapter: adapter, AdapterScale: persona.AdapterScale);
         var result = await model.Engine.GenerateAsync(request, deltas, cancellationToken);
 
         var stats = Measure(turn, model, persona, decision, recall, prompt.Length, result, started, startedAt, orchestratorTime, retrievalTime);
+        var finished = new Turn { Stats = stats, UserMessage = turn.Message, Reply = result.Text };
+        await RecordAsync(finished);
+        return finished;
+    }
+
+    /// <summary>
+    /// Feeds the one measured <see cref="TurnStats"/> to the metrics, the journal and the status stream. A cancelled
+    /// turn is recorded too (the client left, the turn still happened), so this does not take the caller's token.
+    /// </summary>
+    private async Task RecordAsync(Turn turn)
+    {
+        var stats = turn.Stats;
         metrics.Record(stats);
+        try
+        {
+            await journal.AppendAsync(turn, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
+        {
+            // The reply has been produced; a journal that cannot write must not turn it into an error.
+            logger.LogError(exception, "Journaling turn {TurnId} failed", stats.TurnId);
+        }
+
         status.TurnFinished(stats);
         logger.LogInformation("Turn {TurnId} finished: {Stop}, {PromptTokens} prompt + {CompletionTokens} reply tokens, persona {Persona}",
             stats.TurnId, stats.StopReason, stats.PromptTokens, stats.CompletionTokens, stats.Persona);
-        return new Turn { Stats = stats, UserMessage = turn.Message, Reply = result.Text };
     }
 
     /// <summary>Stores the exchange in long-term memory; best effort, a failure is only logged.</summary>

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Options;
+using Tomodachi.Inference.Configuration;
 
 namespace Tomodachi.Inference.Orchestration;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Tomodachi.Inference.Options;
+using Tomodachi.Inference.Configuration;
 
 namespace Tomodachi.Inference.Orchestration;
 

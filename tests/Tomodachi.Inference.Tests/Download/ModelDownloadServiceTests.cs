@@ -28,7 +28,9 @@ public sealed class ModelDownloadServiceTests : IAsyncLifetime
             .UseSetting("Inference:Journal:Path", Path.Combine(directory, "journal.db"))
             .UseSetting("Inference:ModelCache", Path.Combine(directory, "models"))
             .UseSetting("Inference:Download:BaseUrl", server.BaseUrl.ToString())
-            .UseSetting("Inference:Download:RetryDelay", "00:00:00"));
+            .UseSetting("Inference:Download:RetryDelay", "00:00:00")
+            // This test resolves the model itself; no model (demo or other) is loaded at start-up.
+            .UseSetting("Inference:LoadOnStartup", "false"));
 
         var path = await factory.Services.GetRequiredService<ModelResolver>().ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
 

@@ -150,6 +150,18 @@ public sealed class ModelResolverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_partial_file_the_server_cannot_continue_is_discarded_and_downloaded_from_the_start()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(CachedPath)!);
+        await File.WriteAllBytesAsync(CachedPath + ".part", new byte[server.Content.Length + 10]);
+
+        var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        Assert.Equal([$"bytes={server.Content.Length + 10}-", ""], server.Requests);
+        Assert.Equal(server.Content, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
     public async Task A_download_that_keeps_failing_gives_up_after_the_configured_attempts_and_keeps_what_arrived()
     {
         server.DropConnections(count: 3, bytes: 100_000);

@@ -33,6 +33,8 @@ public sealed class FakeMemoryServer : IAsyncDisposable
     public static async Task<FakeMemoryServer> StartAsync(IReadOnlyList<string> memories)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // The test directory holds the inference service's appsettings.json, whose Kestrel endpoints are not ours.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
         var app = builder.Build();

@@ -30,7 +30,8 @@ public class InferenceApp : WebApplicationFactory<Program>
             ["Inference:BatchThreads"] = "1",
             ["Inference:MemoryTimeout"] = "00:00:01",
             ["Inference:OrchestratorMaxTokens"] = "128",
-            ["Inference:ModelCacheDirectory"] = TestModels.ScratchPath("cache"),
+            ["Inference:ModelCache"] = TestModels.ScratchPath("cache"),
+            ["Inference:Journal:Path"] = TestModels.ScratchPath("journal.db"),
             ["services:memory:grpc:0"] = $"http://127.0.0.1:{ClosedPort()}",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -28,7 +28,9 @@ public sealed class JournalServiceFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
         .UseSetting("Inference:Journal:Path", JournalPath ?? Path.Combine(directory, "journal.db"))
-        .UseSetting("Inference:Journal:WatchBufferSize", WatchBufferSize.ToString());
+        .UseSetting("Inference:Journal:WatchBufferSize", WatchBufferSize.ToString())
+        // These tests are about the journal: no model is generated or loaded.
+        .UseSetting("Inference:LoadOnStartup", "false");
 
     protected override void Dispose(bool disposing)
     {

@@ -88,7 +88,8 @@ public sealed class ModelDownloader(
                 throw new ModelDownloadException($"{file} was not found at {url} (HTTP 404): check the owner, repository and file name.");
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
                 throw new ModelDownloadException($"{file} at {url} needs permission (HTTP {(int)response.StatusCode}): the repository is private or gated.");
-            case var status when (int)status is >= 400 and < 500:
+            // Other client errors will not go away by asking again; 408 and 429 (timeout, rate limit) might.
+            case var status when (int)status is >= 400 and < 500 and not 408 and not 429:
                 throw new ModelDownloadException($"{file} could not be downloaded from {url}: HTTP {(int)status} {response.ReasonPhrase}.");
             default:
                 throw new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
@@ -101,9 +102,12 @@ public sealed class ModelDownloader(
         await output.FlushAsync(ct);
         output.Flush(flushToDisk: true);
 
-        return received == total || total is null
-            ? true
-            : throw new IOException($"the connection closed after {received} of {total} bytes");
+        if (total is not null && received != total)
+        {
+            throw new IOException($"the connection closed after {received} of {total} bytes");
+        }
+
+        return true;
     }
 
     private async Task<long> CopyAsync(HuggingFaceFile file, string path, Stream body, FileStream output, long received, long? total, CancellationTokenSource stall, CancellationToken ct)

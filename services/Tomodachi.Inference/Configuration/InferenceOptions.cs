@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Tomodachi.Inference.Options;
+namespace Tomodachi.Inference.Configuration;
 
 /// <summary>The "Inference" configuration section.</summary>
 public sealed class InferenceOptions
@@ -9,13 +9,13 @@ public sealed class InferenceOptions
 
     /// <summary>
     /// The chat model: a local .gguf path or hf:&lt;owner&gt;/&lt;repo&gt;/&lt;file&gt;.gguf. Empty generates the demo model
-    /// (random weights) into <see cref="ModelCacheDirectory"/>.
+    /// (random weights) into <see cref="ModelCache"/>.
     /// </summary>
     public string? Model { get; set; }
 
-    /// <summary>Where downloaded and generated models live.</summary>
+    /// <summary>Where downloaded and generated models live (shared with the downloader).</summary>
     [Required]
-    public string ModelCacheDirectory { get; set; } =
+    public string ModelCache { get; set; } =
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "tomodachi", "models");
 
     /// <summary>Load the model when the service starts, rather than on the first LoadModel call.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Tomodachi.Inference.Options;
+namespace Tomodachi.Inference.Configuration;
 
 /// <summary>Checks what data annotations cannot: persona names are unique and the default persona exists.</summary>
 public sealed class InferenceOptionsValidator : IValidateOptions<InferenceOptions>
