@@ -21,37 +21,17 @@ internal static class MemoryMapping
     public const int MaxMetadataKeyLength = 128;
     public const int MaxMetadataValueLength = 4096;
 
-    public static MemoryDraft ToDraft(NewMemory? memory, string field)
-    {
-        if (memory is null)
-        {
-            throw Invalid($"{field} is missing.");
-        }
+    public static MemoryDraft ToDraft(NewMemory? memory, string field) =>
+        memory is null
+            ? throw Invalid($"{field} is missing.")
+            : ToDraft(null, memory.Text, memory.Role, memory.SessionId, memory.CreatedAt, memory.Metadata, field);
 
-        return new MemoryDraft(
-            Id: null,
-            Text(memory.Text, $"{field}.text"),
-            ToSpeaker(memory.Role, $"{field}.role") ?? Speaker.Note,
-            SessionId(memory.SessionId, $"{field}.session_id"),
-            ToTime(memory.CreatedAt, $"{field}.created_at"),
-            Metadata(memory.Metadata, $"{field}.metadata"));
-    }
-
-    public static MemoryDraft ToDraft(V1.Memory? memory, string field)
-    {
-        if (memory is null)
-        {
-            throw Invalid($"{field} is missing.");
-        }
-
-        return new MemoryDraft(
-            memory.Id.Length == 0 ? null : Id(memory.Id, $"{field}.id"),
-            Text(memory.Text, $"{field}.text"),
-            ToSpeaker(memory.Role, $"{field}.role") ?? Speaker.Note,
-            SessionId(memory.SessionId, $"{field}.session_id"),
-            ToTime(memory.CreatedAt, $"{field}.created_at"),
-            Metadata(memory.Metadata, $"{field}.metadata"));
-    }
+    /// <summary>An imported memory keeps its id, when it has one.</summary>
+    public static MemoryDraft ToDraft(V1.Memory? memory, string field) =>
+        memory is null
+            ? throw Invalid($"{field} is missing.")
+            : ToDraft(memory.Id.Length == 0 ? null : Id(memory.Id, $"{field}.id"),
+                memory.Text, memory.Role, memory.SessionId, memory.CreatedAt, memory.Metadata, field);
 
     public static IReadOnlyList<MemoryDraft> ToDrafts(StoreBatchRequest request)
     {
@@ -121,6 +101,16 @@ internal static class MemoryMapping
     };
 
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    private static MemoryDraft ToDraft(
+        Guid? id, string text, MemoryRole role, string sessionId, Timestamp? createdAt, IDictionary<string, string> metadata, string field) =>
+        new(
+            id,
+            Text(text, $"{field}.text"),
+            ToSpeaker(role, $"{field}.role") ?? Speaker.Note,
+            SessionId(sessionId, $"{field}.session_id"),
+            ToTime(createdAt, $"{field}.created_at"),
+            Metadata(metadata, $"{field}.metadata"));
 
     private static MemoryFilter ToFilter(SearchFilter? filter)
     {

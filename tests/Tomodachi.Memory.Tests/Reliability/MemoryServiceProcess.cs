@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Net.Client;
+using Tomodachi.Memory.Tests.Service;
 using Tomodachi.Memory.V1;
 
 namespace Tomodachi.Memory.Tests.Reliability;
@@ -44,7 +43,7 @@ public sealed class MemoryServiceProcess : IAsyncDisposable
 
     public static async Task<MemoryServiceProcess> StartAsync(string dataDirectory, CancellationToken cancellationToken)
     {
-        var (httpPort, grpcPort) = (FreePort(), FreePort());
+        var (httpPort, grpcPort) = (LoopbackPort.Free(), LoopbackPort.Free());
         var serviceDirectory = ServiceOutputDirectory();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -132,13 +131,6 @@ public sealed class MemoryServiceProcess : IAsyncDisposable
                 output.Dequeue();
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The service's own build output (bin/&lt;Configuration&gt;/net10.0), built by the project reference.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Core;
 using Tomodachi.Memory.V1;
 using static Tomodachi.Memory.Tests.Service.MemoryRequests;
@@ -16,7 +14,7 @@ public sealed class QdrantUnreachableTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        service.Settings["ConnectionStrings:qdrant"] = $"Endpoint=http://127.0.0.1:{ClosedPort()}";
+        service.Settings["ConnectionStrings:qdrant"] = $"Endpoint=http://127.0.0.1:{LoopbackPort.Free()}";
         return Task.CompletedTask;
     }
 
@@ -32,12 +30,5 @@ public sealed class QdrantUnreachableTests : IAsyncLifetime
         Assert.Contains("The qdrant store could not be opened", error.Status.Detail);
         Assert.Equal("qdrant", stats.Backend);
         Assert.Contains("The qdrant store could not be opened", stats.Problem);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
