@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Tomodachi.Knob.V1;
@@ -11,45 +12,92 @@ namespace Tomodachi.Knob.Benchmarks;
 /// </summary>
 public static class EdgeToEventBenchmark
 {
+    private static readonly TimeSpan EventPatience = TimeSpan.FromSeconds(30);
+
     public static async Task<BenchmarkResult> RunAsync(GrpcChannel channel, int events, int warmup)
     {
         var client = new KnobService.KnobServiceClient(channel);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        using var stop = new CancellationTokenSource();
         using var watch = client.WatchEvents(new WatchEventsRequest(), cancellationToken: stop.Token);
-        await watch.ResponseHeadersAsync;
+        var arrivals = Channel.CreateUnbounded<(WatchEventsResponse Response, DateTimeOffset At)>();
+        var reading = ReadAsync(watch.ResponseStream, arrivals.Writer, stop.Token);
+
+        await PrimeAsync(client, arrivals.Reader);
 
         var edgeToReceived = new List<double>(events);
         var callToReceived = new List<double>(events);
         for (var i = 0; i < warmup + events; i++)
         {
             var sent = DateTimeOffset.UtcNow;
-            var simulate = client.SimulateAsync(
-                new SimulateRequest { Action = SimulateAction.Rotate, Steps = i % 2 == 0 ? 1 : -1 }, cancellationToken: stop.Token);
-            var received = await NextRotationAsync(watch.ResponseStream, stop.Token);
-            var receivedAt = DateTimeOffset.UtcNow;
-            await simulate;
-
+            await client.SimulateAsync(new SimulateRequest { Action = SimulateAction.Rotate, Steps = i % 2 == 0 ? -1 : 1 });
+            var (received, at) = await NextRotationAsync(arrivals.Reader);
             if (i >= warmup)
             {
-                edgeToReceived.Add((receivedAt - received.Event.OccurredAt.ToDateTimeOffset()).TotalMilliseconds);
-                callToReceived.Add((receivedAt - sent).TotalMilliseconds);
+                edgeToReceived.Add((at - received.Event.OccurredAt.ToDateTimeOffset()).TotalMilliseconds);
+                callToReceived.Add((at - sent).TotalMilliseconds);
             }
         }
 
+        await stop.CancelAsync();
+        await reading;
         return new BenchmarkResult(edgeToReceived, callToReceived);
     }
 
-    private static async Task<WatchEventsResponse> NextRotationAsync(IAsyncStreamReader<WatchEventsResponse> stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Turns until the first event comes back: only then is the watch certainly subscribed (a proxy such as the
+    /// gateway may hold back the response headers until the first message). Bounded to 50 tries.
+    /// </summary>
+    private static async Task PrimeAsync(KnobService.KnobServiceClient client, ChannelReader<(WatchEventsResponse, DateTimeOffset)> arrivals)
     {
-        while (await stream.MoveNext(cancellationToken))
+        for (var attempt = 0; attempt < 50; attempt++)
         {
-            if (stream.Current.Event.Type == KnobEventType.Rotated)
+            await client.SimulateAsync(new SimulateRequest { Action = SimulateAction.Rotate, Steps = 1 });
+            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            try
             {
-                return stream.Current;
+                await arrivals.WaitToReadAsync(wait.Token);
+                while (arrivals.TryRead(out _))
+                {
+                }
+
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                // Not subscribed yet: turn again.
             }
         }
 
-        throw new InvalidOperationException("The watch ended before the rotation event arrived.");
+        throw new InvalidOperationException("No event came back after 50 turns: is the target a knob in simulated mode?");
+    }
+
+    private static async Task ReadAsync(IAsyncStreamReader<WatchEventsResponse> stream,
+        ChannelWriter<(WatchEventsResponse, DateTimeOffset)> arrivals, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await stream.MoveNext(cancellationToken))
+            {
+                arrivals.TryWrite((stream.Current, DateTimeOffset.UtcNow));
+            }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
+        {
+            // The benchmark is over.
+        }
+    }
+
+    private static async Task<(WatchEventsResponse, DateTimeOffset)> NextRotationAsync(ChannelReader<(WatchEventsResponse Response, DateTimeOffset At)> arrivals)
+    {
+        using var timeout = new CancellationTokenSource(EventPatience);
+        while (true)
+        {
+            var arrival = await arrivals.ReadAsync(timeout.Token);
+            if (arrival.Response.Event.Type == KnobEventType.Rotated)
+            {
+                return arrival;
+            }
+        }
     }
 }
 

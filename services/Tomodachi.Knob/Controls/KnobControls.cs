@@ -60,7 +60,6 @@ public sealed partial class KnobControls : IHostedService, IDisposable
             {
                 Debounce = TimeSpan.FromMilliseconds(_options.EncoderDebounceMs),
             };
-            PullUpEncoderPins();
         }
         catch
         {
@@ -110,21 +109,6 @@ public sealed partial class KnobControls : IHostedService, IDisposable
         _button.Dispose();
         _encoder.Dispose();
         _controller.Dispose();
-    }
-
-    /// <summary>
-    /// The encoder binding opens A and B without bias: a KY-040 pulls them up on its board, a bare encoder does not,
-    /// and the chip's own pull-ups are harmless beside the module's.
-    /// </summary>
-    private void PullUpEncoderPins()
-    {
-        foreach (var pin in new[] { _options.PinA, _options.PinB })
-        {
-            if (_controller.IsPinModeSupported(pin, PinMode.InputPullUp))
-            {
-                _controller.SetPinMode(pin, PinMode.InputPullUp);
-            }
-        }
     }
 
     private void OnButton(bool pressed)

@@ -110,6 +110,10 @@ public sealed class KnobSimulator(SimulatedGpioDriver pins, KnobOptions options,
         }
     }
 
+    /// <summary>
+    /// Waits until <paramref name="window"/> (plus slack) has passed since <paramref name="since"/>, checked against the
+    /// Stopwatch after each sleep: a timer may wake up to a millisecond early, and one early edge is one lost event.
+    /// </summary>
     private static async Task WaitOutAsync(long since, TimeSpan window, CancellationToken cancellationToken)
     {
         if (window <= TimeSpan.Zero)
@@ -117,10 +121,10 @@ public sealed class KnobSimulator(SimulatedGpioDriver pins, KnobOptions options,
             return;
         }
 
-        var remaining = window + DebounceSlack - Stopwatch.GetElapsedTime(since);
-        if (remaining > TimeSpan.Zero)
+        TimeSpan remaining;
+        while ((remaining = window + DebounceSlack - Stopwatch.GetElapsedTime(since)) > TimeSpan.Zero)
         {
-            await Task.Delay(remaining, cancellationToken);
+            await Task.Delay(remaining + TimeSpan.FromMilliseconds(1), cancellationToken);
         }
     }
 

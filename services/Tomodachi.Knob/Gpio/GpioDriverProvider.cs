@@ -34,18 +34,33 @@ public sealed class GpioDriverProvider(IOptions<KnobOptions> options, ILogger<Gp
                 $"Knob:Mode is hardware but {chipPath} does not exist. Set Knob:GpioChip to a chip listed by `gpiodetect`, or Knob:Mode=simulated.");
         }
 
-        if (GpioDriver.TryCreate(() => new LibGpiodDriver(knob.GpioChip), out var v1))
-        {
-            return new OpenedGpioDriver(v1, "libgpiod", Simulator: null);
-        }
+        var driver = TryOpen(() => new LibGpiodDriver(knob.GpioChip), chipPath, "libgpiod")
+            ?? TryOpen(() => new LibGpiodV2Driver(knob.GpioChip), chipPath, "libgpiod-v2")
+            ?? throw new InvalidOperationException(
+                $"Knob:Mode is {knob.Mode} and {chipPath} exists, but libgpiod could not be loaded. Install it (`sudo apt-get install libgpiod2`) or set Knob:Mode=simulated.");
+        logger.LogInformation("Knob runs on {ChipPath} through {Driver}", chipPath, driver.Name);
+        return driver;
+    }
 
-        if (GpioDriver.TryCreate(() => new LibGpiodV2Driver(knob.GpioChip), out var v2))
+    /// <summary>
+    /// Null when this libgpiod generation is not installed: each driver class binds one library version, and the v1
+    /// class fails in its static constructor when only v2 is present.
+    /// </summary>
+    private static OpenedGpioDriver? TryOpen(Func<GpioDriver> open, string chipPath, string name)
+    {
+        try
         {
-            return new OpenedGpioDriver(v2, "libgpiod-v2", Simulator: null);
+            return new OpenedGpioDriver(open(), name, Simulator: null);
         }
-
-        throw new InvalidOperationException(
-            $"Knob:Mode is hardware but libgpiod could not be loaded for {chipPath}. Install it (`sudo apt-get install libgpiod2`) or set Knob:Mode=simulated.");
+        catch (Exception e) when (e is PlatformNotSupportedException or DllNotFoundException or TypeInitializationException)
+        {
+            return null;
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException(
+                $"Could not open {chipPath} with {name}: {e.Message}. The service's user needs access to it (on Raspberry Pi OS: the gpio group).", e);
+        }
     }
 
     /// <summary>The simulated KY-040's on-board pull-ups hold CLK and DT high between detents.</summary>
