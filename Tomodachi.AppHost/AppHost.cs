@@ -22,8 +22,9 @@ if (builder.Configuration["TOMODACHI_MODEL"] is { Length: > 0 } model)
 }
 var knob = builder.AddLocalKnob(); // null when TOMODACHI_KNOB_URL points at a knob on a Raspberry Pi
 
-// Web
+// Web: follows the services' streams and shows Offline while inference or memory is down, so it does not wait for them.
 var web = builder.AddProject<Projects.Tomodachi_Web>("web")
+    .WithReference(inference).WithReference(memory).WithKnob(knob)
     .WithHttpHealthCheck("/health");
 
 // Gateway

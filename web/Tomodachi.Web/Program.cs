@@ -1,23 +1,16 @@
-using Tomodachi.Web.Components;
+using Tomodachi.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.AddCampground();
 
 var app = builder.Build();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseAntiforgery();
-
 app.MapDefaultEndpoints();
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+app.MapCampground();
 
 app.Run();
+
+/// <summary>Entry point, visible to the web tests.</summary>
+public partial class Program;

@@ -1,0 +1,109 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Grpc.Net.Client;
+using Microsoft.Playwright;
+
+namespace Tomodachi.EndToEndTests.Infrastructure;
+
+/// <summary>
+/// The whole suite started once through Aspire.Hosting.Testing (its ports are fixed, so one at a time) and one
+/// headless Debian Chromium, shared by every browser test of the collection.
+/// </summary>
+public sealed class CampgroundFixture : IAsyncLifetime
+{
+    public static readonly string[] Resources = ["inference", "memory", "knob", "web", "gateway"];
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    private DistributedApplication? app;
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+    private GrpcChannel? gatewayChannel;
+
+    public DistributedApplication App => app ?? throw new InvalidOperationException("The suite has not started.");
+
+    /// <summary>The gateway's browser address (HTTP/1.1), what a person opens.</summary>
+    public Uri GatewayHttp => App.GetEndpoint("gateway", "http");
+
+    /// <summary>One HTTP/2 channel to the gateway's gRPC port, for the tests' own calls to the services.</summary>
+    public GrpcChannel GatewayChannel => gatewayChannel ?? throw new InvalidOperationException("The suite has not started.");
+
+    public async Task InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(cts.Token);
+        app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        foreach (var resource in Resources)
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
+        }
+
+        gatewayChannel = GrpcChannel.ForAddress(App.GetEndpoint("gateway", "grpc"));
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run",
+            ],
+        });
+    }
+
+    /// <summary>A fresh browser context (own cookies, own circuit) on the Campground page, once it is interactive.</summary>
+    public async Task<BrowserSession> OpenCampgroundAsync(int width = 1280, int height = 800)
+    {
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(GatewayHttp.ToString());
+        // Prerendering is off: the toolbox appears only once the circuit is up and events reach the server.
+        await page.Locator("#toolboxButton").WaitForAsync();
+        return new BrowserSession(page);
+    }
+
+    public Task StopResourceAsync(string resource, CancellationToken cancellationToken) =>
+        App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
+
+    public async Task StartResourceAsync(string resource, CancellationToken cancellationToken)
+    {
+        await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null)
+        {
+            await browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        gatewayChannel?.Dispose();
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>One open Campground tab; disposing it closes its context, so no old circuit keeps following the knob.</summary>
+public sealed class BrowserSession(IPage page) : IAsyncDisposable
+{
+    public IPage Page { get; } = page;
+
+    public ValueTask DisposeAsync() => new(Page.Context.CloseAsync());
+}
+
+[CollectionDefinition(Name)]
+public sealed class CampgroundCollection : ICollectionFixture<CampgroundFixture>
+{
+    public const string Name = "campground";
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tomodachi.EndToEndTests.Infrastructure;
+
+/// <summary>What a person does on the Campground page, by keyboard, and how they read the panel.</summary>
+internal static class CampgroundPage
+{
+    /// <summary>Long enough for a reply from the demo model on two shared cores; only a bound, never a measurement.</summary>
+    public static readonly LocatorAssertionsToHaveTextOptions Patient = new() { Timeout = 120_000 };
+
+    public static async Task OpenToolboxWithKeyboardAsync(this IPage page)
+    {
+        await page.Locator("#toolboxButton").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#toolboxMenu")).ToBeVisibleAsync();
+    }
+
+    public static async Task OpenStatusPanelAsync(this IPage page)
+    {
+        await page.OpenToolboxWithKeyboardAsync();
+        await Expect(page.Locator("#toolbox-status")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#statusPanel")).ToBeVisibleAsync();
+    }
+
+    public static async Task<string> SessionIdAsync(this IPage page) =>
+        await page.Locator("[data-session-id]").GetAttributeAsync("data-session-id")
+        ?? throw new InvalidOperationException("The chat has no session id.");
+
+    /// <summary>Reads "123.4 MB" as 123.4; null for N/A.</summary>
+    public static async Task<double?> MegabytesAsync(this IPage page, string selector)
+    {
+        var text = (await page.Locator(selector).InnerTextAsync()).Trim();
+        return text.EndsWith(" MB", StringComparison.Ordinal)
+            ? double.Parse(text[..^3], CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    /// <summary>The panel's formats, written out independently of the web code they check.</summary>
+    public static string Seconds(double milliseconds) => (milliseconds / 1000).ToString("0.00", CultureInfo.InvariantCulture) + "s";
+
+    public static string TokensPerSecond(double rate) => rate.ToString("0.0", CultureInfo.InvariantCulture) + " t/s";
+}

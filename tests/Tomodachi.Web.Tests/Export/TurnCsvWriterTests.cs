@@ -1,0 +1,92 @@
+using Tomodachi.Inference.V1;
+using Tomodachi.Web.Export;
+
+namespace Tomodachi.Web.Tests.Export;
+
+public sealed class TurnCsvWriterTests
+{
+    [Fact]
+    public void Header_names_every_stat_of_the_contract_in_field_order()
+    {
+        var columns = TurnCsvWriter.Header.Split(',');
+
+        Assert.Equal(TurnStats.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name), columns);
+        Assert.Contains("completion_tokens", columns);
+        Assert.Contains("total_latency_ms", columns);
+        Assert.Contains("prompt_eval_ms", columns);
+    }
+
+    [Fact]
+    public void Row_has_one_value_per_column_in_invariant_formats()
+    {
+        var row = Parse(TurnCsvWriter.Row(TestData.Turn()));
+        var header = TurnCsvWriter.Header.Split(',');
+        var values = header.Zip(row).ToDictionary(p => p.First, p => p.Second);
+
+        Assert.Equal(header.Length, row.Count);
+        Assert.Equal("42", values["completion_tokens"]);
+        Assert.Equal("1234", values["total_latency_ms"]);
+        Assert.Equal("17.46", values["generation_tokens_per_second"]);
+        Assert.Equal("STOP_REASON_END_OF_GENERATION", values["stop_reason"]);
+        Assert.Equal("true", values["demo"]);
+        Assert.Equal("2026-11-28T10:00:01.234Z", values["finished_at"]);
+    }
+
+    [Fact]
+    public void Text_with_commas_and_quotes_is_quoted()
+    {
+        var turn = TestData.Turn();
+        turn.Persona = "say \"hi\", friend";
+
+        var row = Parse(TurnCsvWriter.Row(turn));
+
+        Assert.Contains("say \"hi\", friend", row);
+    }
+
+    [Fact]
+    public async Task Export_writes_the_header_then_one_line_per_turn()
+    {
+        using var text = new StringWriter();
+
+        await TurnCsvWriter.WriteAsync(text, [TestData.Turn("a"), TestData.Turn("b")], CancellationToken.None);
+
+        var lines = text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(TurnCsvWriter.Header, lines[0]);
+        Assert.StartsWith("a,", lines[1]);
+        Assert.StartsWith("b,", lines[2]);
+    }
+
+    /// <summary>RFC 4180 fields of one line.</summary>
+    private static List<string> Parse(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+            {
+                field.Append('"');
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return fields;
+    }
+}

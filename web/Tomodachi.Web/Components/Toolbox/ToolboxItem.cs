@@ -1,0 +1,4 @@
+namespace Tomodachi.Web.Components.Toolbox;
+
+/// <summary>One entry of the toolbox menu.</summary>
+public sealed record ToolboxItem(string Id, string Icon, string Label);
