@@ -1,6 +1,7 @@
 using Tomodachi.AppHost.Knob;
 using Tomodachi.AppHost.Memory;
 using Tomodachi.AppHost.Observability;
+using Tomodachi.AppHost.Storage;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -9,10 +10,12 @@ var qdrant = builder.AddQdrantIfAvailable();
 
 // Services
 var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
+    .WithDataPath("Memory__DataDirectory", "memory")
     .WithQdrant(qdrant)
     .WithHttpHealthCheck("/health");
 // Chats keep working while memory restarts, so inference references memory without waiting for it.
 var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
+    .WithDataPath("Inference__Journal__Path", "journal.db")
     .WithReference(memory)
     .WithHttpHealthCheck("/health");
 // TOMODACHI_MODEL names the chat model (a .gguf path or hf:<owner>/<repo>/<file>.gguf); unset runs the demo model.

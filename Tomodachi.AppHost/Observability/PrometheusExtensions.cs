@@ -19,8 +19,7 @@ public static class PrometheusExtensions
     public static IResourceBuilder<ExecutableResource> AddLocalPrometheus(
         this IDistributedApplicationBuilder builder, params IResourceBuilder<ProjectResource>[] targets)
     {
-        var dataDir = Path.Combine(
-            Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "tomodachi", "prometheus");
+        var dataDir = Path.Combine(Storage.DataDirectory.Root(builder), "prometheus");
         var configFile = Path.Combine(dataDir, "prometheus.yml");
         Directory.CreateDirectory(dataDir);
 

@@ -28,10 +28,14 @@ public sealed class CampgroundFixture : IAsyncLifetime
     /// <summary>One HTTP/2 channel to the gateway's gRPC port, for the tests' own calls to the services.</summary>
     public GrpcChannel GatewayChannel => gatewayChannel ?? throw new InvalidOperationException("The suite has not started.");
 
+    // A test run must never write into the owner's journal, memories or Prometheus history.
+    private readonly string dataDirectory = Directory.CreateTempSubdirectory("tomodachi-tests-").FullName;
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(cts.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(
+            [$"--TOMODACHI_DATA={dataDirectory}"], cts.Token);
         app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         foreach (var resource in Resources)
@@ -91,6 +95,8 @@ public sealed class CampgroundFixture : IAsyncLifetime
         {
             await app.DisposeAsync();
         }
+
+        Directory.Delete(dataDirectory, recursive: true);
     }
 }
 

@@ -34,10 +34,14 @@ public sealed class SuiteFixture : IAsyncLifetime
 
     public HttpClient CreateHttpClient(string resource) => App.CreateHttpClient(resource, "http");
 
+    // A test run must never write into the owner's journal, memories or Prometheus history.
+    private readonly string dataDirectory = Directory.CreateTempSubdirectory("tomodachi-tests-").FullName;
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(cts.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(
+            [$"--TOMODACHI_DATA={dataDirectory}"], cts.Token);
         app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         foreach (var resource in Resources.Concat(Observability))
@@ -52,6 +56,8 @@ public sealed class SuiteFixture : IAsyncLifetime
         {
             await app.DisposeAsync();
         }
+
+        Directory.Delete(dataDirectory, recursive: true);
     }
 }
 
