@@ -47,6 +47,7 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
 
         Execute(writer, "PRAGMA synchronous=FULL");
         CreateSchema();
+        AddMissingTurnColumns();
         AddRatingColumn();
         logger.LogInformation("Turn journal open at {JournalPath} with {TurnCount} turns", path, Scalar<long>(writer, "SELECT count(*) FROM turns"));
     }
@@ -192,6 +193,29 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
             PRAGMA user_version = {SchemaVersion};
             COMMIT;
             """);
+    }
+
+    // A journal created before a column joined TurnColumns lacks it, and CREATE TABLE IF NOT EXISTS leaves the table
+    // as it was. Checked by column rather than by user_version, so it also repairs upgrades that bumped the version
+    // without the column (two branches each added one under the same version). An added column needs a DEFAULT
+    // when it is NOT NULL, which SQLite enforces at ALTER time.
+    private void AddMissingTurnColumns()
+    {
+        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var info = writer.CreateCommand())
+        {
+            info.CommandText = "SELECT name FROM pragma_table_info('turns')";
+            using var reader = info.ExecuteReader();
+            while (reader.Read())
+            {
+                existing.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var column in TurnColumns.All.Where(c => !existing.Contains(c.Name)))
+        {
+            Execute(writer, $"ALTER TABLE turns ADD COLUMN {column.Name} {column.Definition}");
+        }
     }
 
     /// <summary>WHERE conditions (and their parameters) for the session and half-open time filters that are set.</summary>

@@ -171,7 +171,18 @@ public sealed class ModelManager(
 
     public async ValueTask DisposeAsync()
     {
-        await UnloadCurrentAsync();
+        // The start-up load runs on its own task and can still be loading when the host stops; waiting for it here
+        // frees the model it loads too, instead of leaking its weights and decoder thread into the process.
+        await _switch.WaitAsync();
+        try
+        {
+            await UnloadCurrentAsync();
+        }
+        finally
+        {
+            _switch.Release();
+        }
+
         _switch.Dispose();
     }
 }

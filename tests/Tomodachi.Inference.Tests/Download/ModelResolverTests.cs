@@ -24,6 +24,13 @@ public sealed class ModelResolverTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         server = await ModelFileServer.StartAsync();
+        // The default 30 s: on a loaded machine the loopback server can take over a second to answer, and a stall
+        // timeout tripping there would add attempts these tests do not expect. The stall test sets its own.
+        services = BuildServices(stallTimeout: TimeSpan.FromSeconds(30));
+    }
+
+    private ServiceProvider BuildServices(TimeSpan stallTimeout)
+    {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -31,11 +38,11 @@ public sealed class ModelResolverTests : IAsyncLifetime
             ["Inference:Download:BaseUrl"] = server.BaseUrl.ToString(),
             ["Inference:Download:MaxAttempts"] = "3",
             ["Inference:Download:RetryDelay"] = "00:00:00",
-            ["Inference:Download:StallTimeout"] = "00:00:01",
+            ["Inference:Download:StallTimeout"] = stallTimeout.ToString("c"),
         });
         builder.Logging.AddProvider(logs);
         builder.AddModelDownloads();
-        services = builder.Services.BuildServiceProvider();
+        return builder.Services.BuildServiceProvider();
     }
 
     public async Task DisposeAsync()
@@ -127,6 +134,8 @@ public sealed class ModelResolverTests : IAsyncLifetime
     [Fact]
     public async Task A_download_that_stalls_is_abandoned_after_the_stall_timeout_and_resumed()
     {
+        await services.DisposeAsync();
+        services = BuildServices(stallTimeout: TimeSpan.FromSeconds(1));
         server.StallConnections(count: 1, bytes: 400_000);
 
         var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);

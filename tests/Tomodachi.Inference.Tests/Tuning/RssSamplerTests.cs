@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -19,7 +20,8 @@ public sealed class RssSamplerTests : IDisposable
     {
         var clock = new FakeTimeProvider(JournalTestData.Epoch);
         var history = new SqliteRssHistory(Options.Create(new JournalOptions { Path = temp.Path }), temp.Journal);
-        using var sampler = new RssSampler(history, clock, Options.Create(new TuningOptions { RssSampleInterval = TimeSpan.FromMinutes(1) }), NullLogger<RssSampler>.Instance);
+        await using var services = new ServiceCollection().AddSingleton<IRssHistory>(history).BuildServiceProvider();
+        using var sampler = new RssSampler(services, clock, Options.Create(new TuningOptions { RssSampleInterval = TimeSpan.FromMinutes(1) }), NullLogger<RssSampler>.Instance);
 
         await sampler.StartAsync(CancellationToken.None);
         var samples = await WaitForSamplesAsync(history, 1);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Tests.Journal;
@@ -135,13 +134,13 @@ public sealed class TuningRpcTests(TuningServiceFactory factory) : IClassFixture
         var preview = await client.PreviewDatasetAsync(new PreviewDatasetRequest { Filter = filter });
         var lines = await ExportAsync(filter);
 
-        Assert.Equal((2u, 1u), (preview.TurnCount, preview.WithSystemPromptCount));
+        Assert.Equal((2u, 2u), (preview.TurnCount, preview.WithSystemPromptCount));
         Assert.Equal([Id("good"), Id("coach-good")], lines.Select(l => l.TurnId));
         Assert.Equal(
             $$"""{"messages":[{"role":"system","content":"{{TuningServiceFactory.TomodachiPrompt}}"},{"role":"user","content":"message {{Id("good")}}"},{"role":"assistant","content":"reply {{Id("good")}}"}]}""",
             lines[0].JsonlLine);
-        // The coach persona has no system prompt configured: its example has no system message.
-        Assert.Equal(["user", "assistant"], Roles(lines[1].JsonlLine));
+        // Each example carries its own persona's system prompt.
+        Assert.StartsWith($$"""{"messages":[{"role":"system","content":"{{TuningServiceFactory.CoachPrompt}}"},""", lines[1].JsonlLine);
     }
 
     [Fact]
@@ -276,7 +275,4 @@ public sealed class TuningRpcTests(TuningServiceFactory factory) : IClassFixture
 
         return lines;
     }
-
-    private static List<string> Roles(string jsonLine) =>
-        JsonDocument.Parse(jsonLine).RootElement.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()!).ToList();
 }

@@ -8,12 +8,14 @@ using Tomodachi.Tuning.V1;
 namespace Tomodachi.Inference.Tests.Tuning;
 
 /// <summary>
-/// The inference service in process with its journal in a temporary directory and two configured personas
-/// (one without a system prompt), called over a real gRPC channel and plain HTTP.
+/// The inference service in process with its journal in a temporary directory and two configured personas, each
+/// with a system prompt of the test's own (the chat options require one, and appsettings.json ships its own
+/// prompts for the same names), called over a real gRPC channel and plain HTTP.
 /// </summary>
 public sealed class TuningServiceFactory : WebApplicationFactory<Program>
 {
     public const string TomodachiPrompt = "You are Tomodachi, a kind friend.";
+    public const string CoachPrompt = "You are a coach.";
 
     private readonly string directory = Directory.CreateTempSubdirectory("tomodachi-tuning-rpc-").FullName;
 
@@ -28,9 +30,12 @@ public sealed class TuningServiceFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Inference:Journal:Path", Path.Combine(directory, "journal.db"));
+        // The tuning RPCs read the journal only; a start-up model load would just compete for the CPU.
+        builder.UseSetting("Inference:LoadOnStartup", "false");
         builder.UseSetting("Inference:Personas:0:Name", "tomodachi");
         builder.UseSetting("Inference:Personas:0:SystemPrompt", TomodachiPrompt);
         builder.UseSetting("Inference:Personas:1:Name", "coach");
+        builder.UseSetting("Inference:Personas:1:SystemPrompt", CoachPrompt);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -1,11 +1,14 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Tomodachi.Inference.Tuning.Memory;
 
-/// <summary>Samples this process's RSS every <see cref="TuningOptions.RssSampleInterval"/> into the RSS history.</summary>
-public sealed class RssSampler(IRssHistory history, TimeProvider time, IOptions<TuningOptions> options, ILogger<RssSampler> logger)
+/// <summary>
+/// Samples this process's RSS every <see cref="TuningOptions.RssSampleInterval"/> into the RSS history. The history
+/// lives in the journal file, so it is resolved at the first sample rather than injected: a journal that cannot be
+/// opened must leave the service running with an unhealthy journal check, not stop the host at start-up.
+/// </summary>
+public sealed class RssSampler(IServiceProvider services, TimeProvider time, IOptions<TuningOptions> options, ILogger<RssSampler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -13,13 +16,16 @@ public sealed class RssSampler(IRssHistory history, TimeProvider time, IOptions<
         var runId = Guid.NewGuid().ToString("N");
         // Created before the first sample, so the ticks keep a fixed cadence from start-up however long a write takes.
         using var timer = new PeriodicTimer(options.Value.RssSampleInterval, time);
+        IRssHistory? history = null;
         do
         {
             try
             {
+                // Retried each tick until the journal opens; the journal health check reports why it does not.
+                history ??= services.GetRequiredService<IRssHistory>();
                 await history.AddAsync(new RssSample(time.GetUtcNow(), runId, ReadRss()), stoppingToken);
             }
-            catch (SqliteException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A missed sample only thins the history; it must not stop the service.
                 logger.LogWarning(e, "Could not record an RSS sample");
