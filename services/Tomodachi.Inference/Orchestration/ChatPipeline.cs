@@ -30,6 +30,7 @@ public sealed class ChatPipeline(
     /// <summary>Runs the turn, streaming reply text through <paramref name="deltas"/>; returns the reply and its stats.</summary>
     public async Task<Turn> RunAsync(ChatTurn turn, Func<string, CancellationToken, ValueTask> deltas, CancellationToken cancellationToken)
     {
+        using var activity = InferenceTracing.Source.StartActivity("chat");
         var started = time.GetTimestamp();
         var startedAt = time.GetUtcNow();
         using var lease = models.TryAcquire()
@@ -38,13 +39,14 @@ public sealed class ChatPipeline(
         using var slot = await slots.AcquireAsync(cancellationToken);
 
         var orchestratorStarted = time.GetTimestamp();
-        var decision = await orchestrator.DecideAsync(model, slot.Index, turn.Message, cancellationToken);
+        var decision = await InferenceTracing.StageAsync("orchestrate",
+            () => orchestrator.DecideAsync(model, slot.Index, turn.Message, cancellationToken));
         var orchestratorTime = time.GetElapsedTime(orchestratorStarted);
         var persona = turn.Persona is { } named ? personas.Find(named)! : personas.Find(decision.Persona) ?? personas.Default;
 
         var retrievalStarted = time.GetTimestamp();
         var recall = decision.UseMemory && decision.MemoryQuery.Length > 0
-            ? await memory.SearchAsync(decision.MemoryQuery, cancellationToken)
+            ? await InferenceTracing.StageAsync("memory.search", () => memory.SearchAsync(decision.MemoryQuery, cancellationToken))
             : new RecallResult(false, []);
         var retrievalTime = decision.UseMemory ? time.GetElapsedTime(retrievalStarted) : TimeSpan.Zero;
 
@@ -61,9 +63,10 @@ public sealed class ChatPipeline(
         var adapter = persona.AdapterPath is { Length: > 0 } path ? model.Adapters[path] : null;
         var request = new GenerationRequest(slot.Index, prompt, Sampling(persona, turn.Sampling), maxTokens, contextLimit,
             Adapter: adapter, AdapterScale: persona.AdapterScale);
-        var result = await model.Engine.GenerateAsync(request, deltas, cancellationToken);
+        var result = await InferenceTracing.StageAsync("generate", () => model.Engine.GenerateAsync(request, deltas, cancellationToken));
 
         var stats = Measure(turn, model, persona, decision, recall, prompt.Length, result, started, startedAt, orchestratorTime, retrievalTime);
+        InferenceTracing.Describe(activity, stats);
         var finished = new Turn { Stats = stats, UserMessage = turn.Message, Reply = result.Text };
         await RecordAsync(finished);
         return finished;
@@ -94,7 +97,8 @@ public sealed class ChatPipeline(
 
     /// <summary>Stores the exchange in long-term memory; best effort, a failure is only logged.</summary>
     public Task<bool> RememberAsync(Turn turn, CancellationToken cancellationToken) =>
-        memory.StoreExchangeAsync(turn.Stats.SessionId, turn.UserMessage, turn.Reply, cancellationToken);
+        InferenceTracing.StageAsync("memory.store",
+            () => memory.StoreExchangeAsync(turn.Stats.SessionId, turn.UserMessage, turn.Reply, cancellationToken));
 
     private static SamplingSettings Sampling(PersonaOptions persona, SamplingOverrides? overrides) => new(
         overrides?.Temperature ?? persona.Temperature,
