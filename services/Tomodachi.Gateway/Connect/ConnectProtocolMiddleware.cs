@@ -75,12 +75,14 @@ public sealed class ConnectProtocolMiddleware(RequestDelegate next)
         var trailers = PrepareGrpcRequest(context);
 
         // Unary Connect bodies are bare messages; gRPC wants them length-prefixed.
-        using var request = new MemoryStream();
-        await context.Request.Body.CopyToAsync(request, context.RequestAborted);
-        var enveloped = new byte[EnvelopeHeaderLength + request.Length];
-        BinaryPrimitives.WriteInt32BigEndian(enveloped.AsSpan(1), (int)request.Length);
-        request.ToArray().CopyTo(enveloped, EnvelopeHeaderLength);
-        context.Request.Body = new MemoryStream(enveloped);
+        // The message is read once, after room for the envelope header, which is filled in afterwards.
+        var enveloped = new MemoryStream();
+        enveloped.SetLength(EnvelopeHeaderLength);
+        enveloped.Position = EnvelopeHeaderLength;
+        await context.Request.Body.CopyToAsync(enveloped, context.RequestAborted);
+        BinaryPrimitives.WriteInt32BigEndian(enveloped.GetBuffer().AsSpan(1, 4), (int)(enveloped.Length - EnvelopeHeaderLength));
+        enveloped.Position = 0;
+        context.Request.Body = enveloped;
         context.Request.ContentLength = enveloped.Length;
         // The proxy reads the body through the pipe feature, which still points at the original stream, and
         // skips it altogether when the original request had none (an empty message is an empty Connect body).
