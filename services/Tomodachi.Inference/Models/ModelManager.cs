@@ -139,7 +139,7 @@ public sealed class ModelManager(
             };
             weights = LLamaWeights.LoadFromFile(parameters);
             var adapters = LoadAdapters(weights);
-            var engine = new GenerationEngine(weights, parameters, time, logger);
+            var engine = new GenerationEngine(weights, parameters, _options.StreamFlushInterval, time, logger);
             description = description with { Loaded = true };
             logger.LogInformation("Loaded model {ModelId} ({Architecture}, {Parameters} parameters, {Quantization}, demo: {Demo})",
                 description.Id, file.Architecture, file.ParameterCount, file.Quantization, demo);
