@@ -9,17 +9,20 @@ public static class BenchmarkServices
     private const int InferencePort = 5291;
     private const int GatewayPort = 5293;
 
+    /// <param name="modelPath">The GGUF to serve; empty for the demo model, generated into <paramref name="modelCache"/>.</param>
     public static ServiceProcess StartInference(
-        string modelPath, int threads, string orchestrator, TimeSpan streamFlushInterval, IReadOnlyDictionary<string, string>? environment = null) =>
+        string modelPath, int threads, string orchestrator, TimeSpan streamFlushInterval,
+        IReadOnlyDictionary<string, string>? environment = null, string? modelCache = null) =>
         ServiceProcess.Start("Tomodachi.Inference", InferencePort, [
             $"--Inference:Model={modelPath}",
+            $"--Inference:ModelCache={modelCache ?? Path.GetDirectoryName(modelPath)}",
             $"--Inference:Threads={threads}",
             $"--Inference:BatchThreads={threads}",
             "--Inference:ContextSize=512",
             $"--Inference:OrchestratorMode={orchestrator}",
             $"--Inference:StreamFlushInterval={streamFlushInterval}",
             // Benchmark turns belong beside the benchmark's models, never in the owner's journal.
-            $"--Inference:Journal:Path={Path.Combine(Path.GetDirectoryName(modelPath)!, "journal.db")}",
+            $"--Inference:Journal:Path={Path.Combine(modelCache ?? Path.GetDirectoryName(modelPath)!, "journal.db")}",
             // No memory service in the benchmark: a closed port fails at once and costs the turn nothing measurable.
             "--services:memory:grpc:0=http://127.0.0.1:9",
         ], environment);

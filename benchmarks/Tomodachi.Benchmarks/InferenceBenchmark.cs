@@ -36,14 +36,14 @@ public static class InferenceBenchmark
         await OrchestratorAsync(model, repeats, output, cancellationToken);
     }
 
-    private sealed record Speeds(double Prompt, double Generation);
+    public sealed record Speeds(double Prompt, double Generation);
 
     /// <summary>
     /// One context, one batch, a sampler per sequence: the fastest LLamaSharp path. With several sequences they decode
     /// together, one token each per step: the ceiling for concurrent chats. Median of <paramref name="repeats"/> runs;
     /// generation speed is summed over the sequences.
     /// </summary>
-    private static Speeds BareLoop(string path, bool explicitThreads, int repeats, int sequences = 1)
+    public static Speeds BareLoop(string path, bool explicitThreads, int repeats, int sequences = 1)
     {
         var parameters = new ModelParams(path) { ContextSize = 1024 * (uint)sequences, BatchSize = 1024 * (uint)sequences, SeqMax = (uint)sequences };
         if (explicitThreads)
@@ -54,7 +54,8 @@ public static class InferenceBenchmark
 
         using var weights = LLamaWeights.LoadFromFile(parameters);
         using var context = weights.CreateContext(parameters);
-        var prompt = Enumerable.Range(0, PromptTokens).Select(i => (LLamaToken)(300 + i * 7 % 20000)).ToArray();
+        // Ordinary tokens from the vocabulary's middle (the low ids are control and byte tokens).
+        var prompt = Enumerable.Range(0, PromptTokens).Select(i => (LLamaToken)(300 + i * 7 % (weights.Vocab.Count - 300))).ToArray();
         var promptSpeeds = new List<double>();
         var generationSpeeds = new List<double>();
         for (var run = 0; run < repeats; run++)

@@ -1,11 +1,11 @@
 using Tomodachi.Benchmarks;
 
 // Usage: dotnet benchmarks/Tomodachi.Benchmarks/bin/Release/net10.0/Tomodachi.Benchmarks.dll
-//          [work-directory] [repeats] [Q8_0,Q4_0] [speed,instrumentation]
+//          [work-directory] [repeats] [Q8_0,Q4_0] [speed,instrumentation,pipeline]
 var workDirectory = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "tomodachi-benchmarks");
 var repeats = args.Length > 1 ? int.Parse(args[1]) : 3;
 var quantizations = args.Length > 2 ? args[2].Split(',') : ["Q8_0", "Q4_0"];
-var benchmarks = args.Length > 3 ? args[3].Split(',') : ["speed", "instrumentation"];
+var benchmarks = args.Length > 3 ? args[3].Split(',') : ["speed", "instrumentation", "pipeline"];
 
 Console.WriteLine($"Model: {BenchmarkModel.Describe()}");
 foreach (var quantization in quantizations)
@@ -22,4 +22,9 @@ foreach (var quantization in quantizations)
     {
         await InstrumentationBenchmark.RunAsync(model, repeats, Console.Out, CancellationToken.None);
     }
+}
+
+if (benchmarks.Contains("pipeline"))
+{
+    await PipelineBenchmark.RunAsync(workDirectory, repeats, Console.Out, CancellationToken.None);
 }
