@@ -7,7 +7,7 @@ using LLama.Native;
 using LLama.Sampling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Models.Gguf;
+using Tomodachi.Models.Gguf;
 using Tomodachi.Inference.V1;
 
 namespace Tomodachi.Benchmarks;

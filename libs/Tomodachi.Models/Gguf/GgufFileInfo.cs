@@ -1,4 +1,4 @@
-namespace Tomodachi.Inference.Models.Gguf;
+namespace Tomodachi.Models.Gguf;
 
 /// <summary>What a GGUF file says about itself, read without loading the weights.</summary>
 public sealed record GgufFileInfo(

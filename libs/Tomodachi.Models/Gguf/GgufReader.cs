@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Tomodachi.Inference.Models.Gguf;
+namespace Tomodachi.Models.Gguf;
 
 /// <summary>
 /// Reads a GGUF file's header, metadata and tensor table, and checks that every tensor's data lies inside the file.
