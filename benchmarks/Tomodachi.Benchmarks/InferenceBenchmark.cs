@@ -7,6 +7,7 @@ using LLama.Native;
 using LLama.Sampling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tomodachi.Inference.Models;
+using Tomodachi.Models.Llama;
 using Tomodachi.Models.Gguf;
 using Tomodachi.Inference.V1;
 

@@ -3,6 +3,7 @@ using LLama.Common;
 using LLama.Native;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tomodachi.Inference.Models;
+using Tomodachi.Models.Llama;
 using Tomodachi.Models.Gguf;
 using Tomodachi.Inference.Tests.Infrastructure;
 

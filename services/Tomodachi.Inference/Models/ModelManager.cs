@@ -7,6 +7,7 @@ using Tomodachi.Inference.Generation;
 using Tomodachi.Models.Download;
 using Tomodachi.Models;
 using Tomodachi.Models.Gguf;
+using Tomodachi.Models.Llama;
 using Tomodachi.Inference.Configuration;
 
 namespace Tomodachi.Inference.Models;
