@@ -32,6 +32,19 @@ public sealed class LlamaTextEmbedderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Configured_pooling_names_the_vectors_and_changes_them()
+    {
+        using var last = LlamaTextEmbedder.Load(
+            await TestEmbeddingModel.PathAsync(), new MemoryOptions { EmbeddingPooling = EmbeddingPooling.Last }, NullLogger.Instance);
+
+        var byMean = await Embedder.EmbedAsync("my dog is called Rex", default);
+        var byLast = await last.EmbedAsync("my dog is called Rex", default);
+
+        Assert.EndsWith(":last", last.Name);
+        Assert.NotEqual(byMean, byLast);
+    }
+
+    [Fact]
     public async Task Vectors_are_unit_length()
     {
         foreach (var text in new[] { "my dog is called Rex", "x", "🙂🙂🙂", "Tomodachi remembers what you tell it, day after day." })

@@ -90,6 +90,21 @@ public sealed class ModelEmbedderServiceTests
     }
 
     [Fact]
+    public async Task An_hf_model_that_cannot_be_downloaded_is_refused_with_FailedPrecondition_naming_the_spec()
+    {
+        await using var service = WithModel("hf:owner/embeddings-GGUF/model-q8_0.gguf");
+        service.Settings["Memory:ModelCache"] = Path.GetDirectoryName(TestEmbeddingModel.ScratchPath("cache"));
+        // Nothing listens there: the download fails at once, and with one attempt it gives up at once.
+        service.Settings["Memory:Download:BaseUrl"] = $"http://127.0.0.1:{LoopbackPort.Free()}";
+        service.Settings["Memory:Download:MaxAttempts"] = "1";
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => service.Client.StoreAsync(Store("hello")).ResponseAsync);
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("'hf:owner/embeddings-GGUF/model-q8_0.gguf' (Memory:EmbeddingModel) cannot be used: Downloading", error.Status.Detail);
+    }
+
+    [Fact]
     public async Task Switching_from_the_lexical_embedder_to_a_model_needs_a_Reindex_which_re_embeds_with_the_model()
     {
         var directory = Directory.CreateTempSubdirectory("tomodachi-memory-switch-");
