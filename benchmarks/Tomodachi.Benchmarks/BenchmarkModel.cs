@@ -1,8 +1,8 @@
 using LLama;
 using LLama.Native;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Models.Gguf;
+using Tomodachi.Models.Llama;
+using Tomodachi.Models.Gguf;
 
 namespace Tomodachi.Benchmarks;
 

@@ -4,8 +4,10 @@ using LLama.Exceptions;
 using LLama.Native;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Generation;
-using Tomodachi.Inference.Models.Download;
-using Tomodachi.Inference.Models.Gguf;
+using Tomodachi.Models.Download;
+using Tomodachi.Models;
+using Tomodachi.Models.Gguf;
+using Tomodachi.Models.Llama;
 using Tomodachi.Inference.Configuration;
 
 namespace Tomodachi.Inference.Models;
