@@ -9,7 +9,8 @@ using Tomodachi.Inference.Tuning.Memory;
 namespace Tomodachi.Inference.Extensions;
 
 /// <summary>
-/// Registers and maps the fine-tuning insights: ratings, findings (with the RSS sampler they need), data set export
+/// Registers and maps the fine-tuning insights: ratings, findings (with the RSS and memory-store samplers they
+/// need), data set export
 /// and the base-vs-adapter comparison.
 /// </summary>
 public static class TuningExtensions
@@ -23,6 +24,8 @@ public static class TuningExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IRssHistory, SqliteRssHistory>();
         builder.Services.AddHostedService<RssSampler>();
+        builder.Services.AddSingleton<IMemoryStatsHistory, SqliteMemoryStatsHistory>();
+        builder.Services.AddHostedService<MemoryStatsSampler>();
         builder.Services.AddSingleton<IPersonaPrompts, ConfiguredPersonaPrompts>();
         builder.Services.AddSingleton<FindingsAnalyzer>();
         builder.Services.AddSingleton<DatasetExporter>();

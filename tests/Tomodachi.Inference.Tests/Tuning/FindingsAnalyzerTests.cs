@@ -19,7 +19,8 @@ public sealed class FindingsAnalyzerTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private FindingsAnalyzer Analyzer(TuningOptions? options = null) => new(temp.Journal, rss, Options.Create(options ?? new TuningOptions()));
+    private FindingsAnalyzer Analyzer(TuningOptions? options = null) =>
+        new(temp.Journal, rss, new SqliteMemoryStatsHistory(Options.Create(new JournalOptions { Path = temp.Path }), temp.Journal), Options.Create(options ?? new TuningOptions()));
 
     private static List<RssSample> Rss(string run, int count, Func<int, long> bytes) =>
         Enumerable.Range(0, count).Select(i => new RssSample(JournalTestData.Epoch.AddMinutes(i), run, bytes(i))).ToList();
