@@ -32,6 +32,44 @@ public sealed class TuningDatabase
         return connection;
     }
 
+    /// <summary>Runs one statement, e.g. the insert of a sample, with <c>$name</c> parameters.</summary>
+    public async Task ExecuteAsync(string sql, IEnumerable<(string Name, object Value)> parameters, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Rows of a query that selects newest first within <c>$since</c>..<c>$until</c> (unix nanoseconds, open ends
+    /// when null) and at most <c>$limit</c> rows, returned oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> ReadNewestAsync<T>(
+        string sql, DateTimeOffset? since, DateTimeOffset? until, int limit, Func<SqliteDataReader, T> read, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var select = connection.CreateCommand();
+        select.CommandText = sql;
+        select.Parameters.AddWithValue("$since", since is { } from ? ToUnixNanoseconds(from) : long.MinValue);
+        select.Parameters.AddWithValue("$until", until is { } to ? ToUnixNanoseconds(to) : long.MaxValue);
+        select.Parameters.AddWithValue("$limit", limit);
+        var rows = new List<T>();
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(read(reader));
+        }
+
+        rows.Reverse();
+        return rows;
+    }
+
     public static long ToUnixNanoseconds(DateTimeOffset at) => (at - DateTimeOffset.UnixEpoch).Ticks * 100;
 
     public static DateTimeOffset FromUnixNanoseconds(long nanoseconds) => DateTimeOffset.UnixEpoch.AddTicks(nanoseconds / 100);

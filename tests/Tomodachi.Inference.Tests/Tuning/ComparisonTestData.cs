@@ -21,13 +21,7 @@ internal static class ComparisonTestData
     public static async Task<List<CompareAdapterResponse>> CompareToEndAsync(this TuningService.TuningServiceClient client, CompareAdapterRequest request)
     {
         using var call = client.CompareAdapter(request, deadline: DateTime.UtcNow.AddMinutes(3));
-        var responses = new List<CompareAdapterResponse>();
-        while (responses.Count < 1_000 && await call.ResponseStream.MoveNext(CancellationToken.None))
-        {
-            responses.Add(call.ResponseStream.Current);
-        }
-
-        return responses;
+        return await call.ResponseStream.ToListAsync(1_000);
     }
 
     public static async Task<RpcException> CompareFailsAsync(this TuningService.TuningServiceClient client, CompareAdapterRequest request) =>

@@ -12,37 +12,14 @@ public sealed class SqliteMemoryStatsHistory(IOptions<JournalOptions> options, I
         CREATE INDEX IF NOT EXISTS memory_samples_by_at ON memory_samples (at_unix_ns);
         """);
 
-    public async Task AddAsync(MemoryStatsSample sample, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO memory_samples (at_unix_ns, memory_count, size_bytes, backend) VALUES ($at, $count, $size, $backend)";
-        insert.Parameters.AddWithValue("$at", TuningDatabase.ToUnixNanoseconds(sample.At));
-        insert.Parameters.AddWithValue("$count", sample.Count);
-        insert.Parameters.AddWithValue("$size", sample.SizeBytes);
-        insert.Parameters.AddWithValue("$backend", sample.Backend);
-        await insert.ExecuteNonQueryAsync(ct);
-    }
+    public Task AddAsync(MemoryStatsSample sample, CancellationToken ct) =>
+        database.ExecuteAsync("INSERT INTO memory_samples (at_unix_ns, memory_count, size_bytes, backend) VALUES ($at, $count, $size, $backend)",
+            [("$at", TuningDatabase.ToUnixNanoseconds(sample.At)), ("$count", sample.Count), ("$size", sample.SizeBytes), ("$backend", sample.Backend)], ct);
 
-    public async Task<IReadOnlyList<MemoryStatsSample>> ReadAsync(DateTimeOffset? since, DateTimeOffset? until, int limit, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        await using var select = connection.CreateCommand();
-        select.CommandText = """
+    public Task<IReadOnlyList<MemoryStatsSample>> ReadAsync(DateTimeOffset? since, DateTimeOffset? until, int limit, CancellationToken ct) =>
+        database.ReadNewestAsync("""
             SELECT at_unix_ns, memory_count, size_bytes, backend FROM memory_samples
             WHERE at_unix_ns >= $since AND at_unix_ns < $until ORDER BY at_unix_ns DESC LIMIT $limit
-            """;
-        select.Parameters.AddWithValue("$since", since is { } from ? TuningDatabase.ToUnixNanoseconds(from) : long.MinValue);
-        select.Parameters.AddWithValue("$until", until is { } to ? TuningDatabase.ToUnixNanoseconds(to) : long.MaxValue);
-        select.Parameters.AddWithValue("$limit", limit);
-        var samples = new List<MemoryStatsSample>();
-        await using var reader = await select.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            samples.Add(new MemoryStatsSample(TuningDatabase.FromUnixNanoseconds(reader.GetInt64(0)), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3)));
-        }
-
-        samples.Reverse();
-        return samples;
-    }
+            """,
+            since, until, limit, r => new MemoryStatsSample(TuningDatabase.FromUnixNanoseconds(r.GetInt64(0)), r.GetInt64(1), r.GetInt64(2), r.GetString(3)), ct);
 }

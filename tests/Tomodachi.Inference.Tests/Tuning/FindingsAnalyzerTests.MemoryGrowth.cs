@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Options;
-using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Tests.Journal;
-using Tomodachi.Inference.Tuning;
 using Tomodachi.Inference.Tuning.Findings;
 using Tomodachi.Inference.Tuning.Memory;
 using Tomodachi.Tuning.V1;
@@ -9,19 +6,9 @@ using static Tomodachi.Inference.Tests.Tuning.TuningTestData;
 
 namespace Tomodachi.Inference.Tests.Tuning;
 
-/// <summary>The memory-growth finding: memories added in a window against the turns journaled in it.</summary>
-public sealed class MemoryGrowthTests : IDisposable
+// The memory-growth finding: memories added in a window against the turns journaled in it.
+public sealed partial class FindingsAnalyzerTests
 {
-    private readonly TempJournal temp = new();
-    private readonly SqliteMemoryStatsHistory history;
-
-    public MemoryGrowthTests() => history = new SqliteMemoryStatsHistory(Options.Create(new JournalOptions { Path = temp.Path }), temp.Journal);
-
-    public void Dispose() => temp.Dispose();
-
-    private FindingsAnalyzer Analyzer() => new(temp.Journal, new SqliteRssHistory(Options.Create(new JournalOptions { Path = temp.Path }), temp.Journal),
-        history, Options.Create(new TuningOptions()));
-
     /// <summary>One sample a minute; <paramref name="count"/> gives the memory count of sample i, 1000 bytes per memory.</summary>
     private static List<MemoryStatsSample> Samples(int samples, Func<int, long> count, Func<int, string>? backend = null) =>
         Enumerable.Range(0, samples)
@@ -88,7 +75,7 @@ public sealed class MemoryGrowthTests : IDisposable
     {
         foreach (var sample in Samples(10, i => 10 * i))
         {
-            await history.AddAsync(sample, CancellationToken.None);
+            await MemoryHistory().AddAsync(sample, CancellationToken.None);
         }
 
         // Minutes 2..7 are inside the samples' window (minute 0 to 9), -5 and 30 outside it.
