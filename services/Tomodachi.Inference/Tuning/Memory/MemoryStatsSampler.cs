@@ -29,9 +29,11 @@ public sealed class MemoryStatsSampler(
             var deadline = Time.GetUtcNow().UtcDateTime + inference.Value.MemoryTimeout;
             stats = (await client.GetStatsAsync(new GetStatsRequest(), deadline: deadline, cancellationToken: ct)).Stats;
         }
-        catch (RpcException e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            logger.LogDebug("Memory stats sample skipped: the memory service answered {Status}", e.StatusCode);
+            // Unreachable, unresolvable or failing: like a chat's memory search, this is the memory service's state,
+            // not this service's error.
+            logger.LogDebug("Memory stats sample skipped: {Error}", e is RpcException rpc ? rpc.StatusCode.ToString() : e.GetType().Name);
             return;
         }
 
