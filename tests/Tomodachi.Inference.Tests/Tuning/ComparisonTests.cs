@@ -140,6 +140,20 @@ public sealed class ComparisonTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_second_comparison_while_one_runs_is_rejected_with_ResourceExhausted()
+    {
+        using var first = _app.Tuning.CompareAdapter(new CompareAdapterRequest { Persona = "tuned" }, deadline: DateTime.UtcNow.AddMinutes(3));
+        Assert.True(await first.ResponseStream.MoveNext(CancellationToken.None)); // the first reply is done: it is running
+
+        var error = await _app.Tuning.CompareFailsAsync(new CompareAdapterRequest { Persona = "tuned" });
+        var rest = await first.ResponseStream.ToListAsync(1_000);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal("Another adapter comparison is running; wait for its report (GetLastComparison) and try again.", error.Status.Detail);
+        Assert.NotNull(rest[^1].Report);
+    }
+
+    [Fact]
     public async Task Unknown_persona_is_rejected_with_InvalidArgument()
     {
         var error = await _app.Tuning.CompareFailsAsync(new CompareAdapterRequest { Persona = "nobody" });
