@@ -109,6 +109,10 @@ public sealed class MemoryServiceProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One slow answer (a cold start on a loaded machine): ask again until the deadline.
+            }
 
             await Task.Delay(200, cancellationToken);
         }
