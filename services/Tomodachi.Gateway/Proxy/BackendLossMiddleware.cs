@@ -24,8 +24,16 @@ public sealed class BackendLossMiddleware(RequestDelegate next)
         await next(context);
 
         var error = context.Features.Get<IForwarderErrorFeature>()?.Error;
+        if (error is not (ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.RequestBodyDestination
+            or ForwarderError.ResponseBodyDestination or ForwarderError.NoAvailableDestinations))
+        {
+            // No error, or the caller's side failed (it cancelled or went away): nothing to tell it.
+            reset.Forward();
+            return;
+        }
+
         var backend = context.Features.Get<IReverseProxyFeature>()?.Cluster.Config.ClusterId.Replace("-grpc", "") ?? "backend";
-        if (error is ForwarderError.Request or ForwarderError.RequestTimedOut && !context.Response.HasStarted)
+        if (!context.Response.HasStarted)
         {
             // A trailers-only reply instead of the 502.
             context.Response.StatusCode = StatusCodes.Status200OK;
@@ -33,15 +41,11 @@ public sealed class BackendLossMiddleware(RequestDelegate next)
             context.Response.Headers["grpc-status"] = "14";
             context.Response.Headers["grpc-message"] = Uri.EscapeDataString($"The {backend} service cannot be reached; try again once it is back.");
         }
-        else if (error is ForwarderError.ResponseBodyDestination && reset.Requested)
+        else
         {
             // The reply has begun; it ends with trailers instead of a reset.
             context.Response.AppendTrailer("grpc-status", "14");
             context.Response.AppendTrailer("grpc-message", Uri.EscapeDataString($"The {backend} service went away in the middle of the reply; try again once it is back."));
-        }
-        else
-        {
-            reset.Forward();
         }
     }
 
@@ -50,8 +54,6 @@ public sealed class BackendLossMiddleware(RequestDelegate next)
     {
         private readonly IHttpResetFeature? inner = context.Features.Get<IHttpResetFeature>();
         private int? errorCode;
-
-        public bool Requested => errorCode is not null;
 
         public void Reset(int errorCode) => this.errorCode = errorCode;
 
