@@ -1,4 +1,6 @@
 using System.Net;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Tomodachi.IntegrationTests.Infrastructure;
