@@ -36,8 +36,20 @@ public static class ResourceFaults
         await app.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, cancellationToken);
     }
 
-    public static Task StopAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken) =>
-        app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
+    /// <summary>
+    /// The AppHost's stop command (a graceful stop). DCP gives a process a few seconds to exit; when that is not
+    /// enough on a loaded machine the command fails and the process is killed, so the resource is down either way.
+    /// </summary>
+    public static async Task StopAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
+    {
+        var result = await app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
+        if (!result.Success)
+        {
+            await app.KillAsync(resource, cancellationToken);
+        }
+
+        await app.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, cancellationToken);
+    }
 
     /// <summary>The AppHost's start command, as the dashboard's button would send it, then waits for health.</summary>
     public static async Task StartAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
@@ -65,6 +77,12 @@ public static class ResourceFaults
 
     private static async Task<int> ProcessIdAsync(DistributedApplication app, string resource, CancellationToken cancellationToken)
     {
+        // A resource whose stop failed is no longer Running, but its process may still be there.
+        if (app.ResourceNotifications.TryGetCurrentState(resource, out var current) && Pid(current) is { } known)
+        {
+            return known;
+        }
+
         var running = await app.ResourceNotifications.WaitForResourceAsync(resource,
             e => e.Snapshot.State?.Text == KnownResourceStates.Running && Pid(e) is not null, cancellationToken);
         return Pid(running)!.Value;
