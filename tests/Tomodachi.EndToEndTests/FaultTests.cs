@@ -33,7 +33,7 @@ public sealed partial class FaultTests(CampgroundFixture suite)
             await suite.App.KillAsync("memory", Within(60));
 
             await Expect(page.Locator(".chat-message.assistant .chat-stats")).ToHaveCountAsync(1, new() { Timeout = Patient.Timeout });
-            await Expect(page.Locator("#memoryStatus")).ToContainTextAsync("Offline", Patient);
+            await Expect(page.Locator("#memoryStatus")).ToContainTextAsync("Offline", new() { Timeout = Patient.Timeout });
             await Expect(page.Locator("#hudMemoryCount")).ToHaveTextAsync("N/A");
         }
         finally
@@ -66,7 +66,7 @@ public sealed partial class FaultTests(CampgroundFixture suite)
         {
             await suite.App.StopAsync("inference", Within(120));
 
-            await Expect(page.Locator("#hudApiStatus")).ToContainTextAsync("Offline", Patient);
+            await Expect(page.Locator("#hudApiStatus")).ToContainTextAsync("Offline", new() { Timeout = Patient.Timeout });
         }
         finally
         {
@@ -90,7 +90,7 @@ public sealed partial class FaultTests(CampgroundFixture suite)
         {
             await suite.App.StopAsync("knob", Within(120));
 
-            await Expect(page.Locator("#knobStatus")).ToContainTextAsync("Offline", Patient);
+            await Expect(page.Locator("#knobStatus")).ToContainTextAsync("Offline", new() { Timeout = Patient.Timeout });
             await Expect(page.Locator("#knobIndicator")).ToHaveTextAsync("Offline");
             await SendAsync(page, "Is the knob gone?");
             await Expect(page.Locator(".chat-message.assistant .chat-stats")).ToBeVisibleAsync(new() { Timeout = Patient.Timeout });
