@@ -1,9 +1,13 @@
 using Tomodachi.AppHost.Knob;
 using Tomodachi.AppHost.Memory;
 using Tomodachi.AppHost.Observability;
+using Tomodachi.AppHost.Security;
 using Tomodachi.AppHost.Storage;
 
 var builder = DistributedApplication.CreateBuilder(args);
+
+// Calls into the services must come through the gateway or from each other: all of them hold this secret.
+var serviceToken = builder.AddServiceToken();
 
 // Memory backend: Qdrant when TOMODACHI_QDRANT names a server or a container runtime can start one, else the embedded store
 var qdrant = builder.AddQdrantIfAvailable();
@@ -12,22 +16,25 @@ var qdrant = builder.AddQdrantIfAvailable();
 var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
     .WithDataPath("Memory__DataDirectory", "memory")
     .WithQdrant(qdrant)
+    .WithServiceToken(serviceToken)
     .WithHttpHealthCheck("/health");
 // Chats keep working while memory restarts, so inference references memory without waiting for it.
 var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
     .WithDataPath("Inference__Journal__Path", "journal.db")
     .WithReference(memory)
+    .WithServiceToken(serviceToken)
     .WithHttpHealthCheck("/health");
 // TOMODACHI_MODEL names the chat model (a .gguf path or hf:<owner>/<repo>/<file>.gguf); unset runs the demo model.
 if (builder.Configuration["TOMODACHI_MODEL"] is { Length: > 0 } model)
 {
     inference.WithEnvironment("Inference__Model", model);
 }
-var knob = builder.AddLocalKnob(); // null when TOMODACHI_KNOB_URL points at a knob on a Raspberry Pi
+var knob = builder.AddLocalKnob()?.WithServiceToken(serviceToken); // null when TOMODACHI_KNOB_URL points at a knob on a Raspberry Pi
 
 // Web: follows the services' streams and shows Offline while inference or memory is down, so it does not wait for them.
 var web = builder.AddProject<Projects.Tomodachi_Web>("web")
     .WithReference(inference).WithReference(memory).WithKnob(knob)
+    .WithServiceToken(serviceToken)
     .WithHttpHealthCheck("/health");
 
 // Gateway
@@ -36,6 +43,7 @@ var gateway = builder.AddProject<Projects.Tomodachi_Gateway>("gateway")
     .WithReference(memory).WaitFor(memory)
     .WithKnob(knob)
     .WithReference(web).WaitFor(web)
+    .WithServiceToken(serviceToken)
     .WithHttpHealthCheck("/health");
 
 // Observability

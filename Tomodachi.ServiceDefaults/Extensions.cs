@@ -7,7 +7,8 @@ using Microsoft.Extensions.Hosting;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The cross-cutting wiring every Tomodachi service shares: telemetry, health, service discovery, resilience.
+/// The cross-cutting wiring every Tomodachi service shares: telemetry, health, service discovery, resilience, and
+/// the service token that tells calls from inside the suite from everyone else's.
 /// </summary>
 public static class Extensions
 {
@@ -25,6 +26,7 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddServiceToken();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -45,9 +47,11 @@ public static class Extensions
 
     /// <summary>
     /// Maps /health, /alive and /metrics in every environment: Prometheus and orchestrators need them in production too.
+    /// Every other request must carry the service token when one is configured.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseServiceToken();
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { Predicate = r => !r.Tags.Contains(RemoteTag) });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);

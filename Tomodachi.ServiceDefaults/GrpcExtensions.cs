@@ -19,14 +19,16 @@ public static class GrpcExtensions
     }
 
     /// <summary>
-    /// A typed gRPC client for another Tomodachi service, found by service discovery on its "grpc" endpoint.
+    /// A typed gRPC client for another Tomodachi service, found by service discovery on its "grpc" endpoint, carrying
+    /// the service token.
     /// </summary>
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, but the only way to opt out of the defaults.
     public static IHttpClientBuilder AddGrpcServiceClient<TClient>(this IServiceCollection services, string serviceName, string? name = null)
         where TClient : class =>
         services.AddGrpcClient<TClient>(name ?? typeof(TClient).Name, options => options.Address = new Uri($"http://_grpc.{serviceName}"))
             // Streams outlive the standard handler's request timeout; each call sets its own deadline instead.
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            .AddHttpMessageHandler<ServiceTokenHandler>();
 #pragma warning restore EXTEXP0001
 
     public static IEndpointRouteBuilder MapGrpcDefaults(this IEndpointRouteBuilder app)

@@ -1,5 +1,6 @@
 using Tomodachi.Gateway.Connect;
 using Tomodachi.Gateway.Extensions;
+using Tomodachi.Gateway.Proxy;
 using Tomodachi.Gateway.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ var app = builder.Build();
 
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseMiddleware<ConnectProtocolMiddleware>();
+app.UseMiddleware<BackendLossMiddleware>();
 app.MapDefaultEndpoints();
 app.MapLogin();
 app.MapGrpcDefaults();

@@ -8,15 +8,17 @@ using Tomodachi.Gateway.Reflection;
 
 namespace Tomodachi.Gateway.Extensions;
 
-/// <summary>Registers the reverse proxy, reflection for every contract, and per-backend gRPC health.</summary>
+/// <summary>Registers the reverse proxy (stamping the service token), reflection for every contract, and per-backend gRPC health.</summary>
 public static class GatewayExtensions
 {
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddServiceDiscoveryDestinationResolver();
+            .AddServiceDiscoveryDestinationResolver()
+            .AddServiceTokenTransform();
 
+        builder.AsFrontDoor();
         builder.AddGatewaySecurity();
         builder.AddContractReflection();
         builder.AddGrpcDefaults();

@@ -14,7 +14,7 @@ public sealed class GatewaySecurityValidation(IConfiguration configuration) : IV
                 : ValidateOptionsResult.Fail("Tomodachi:ApiKey must be at least 16 characters long.");
         }
 
-        var exposed = ListenAddresses.FromConfiguration(configuration).Where(url => !ListenAddresses.IsLoopback(url)).ToList();
+        var exposed = ListenAddresses.Exposed(configuration);
         return exposed.Count == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(

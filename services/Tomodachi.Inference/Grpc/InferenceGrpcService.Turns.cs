@@ -24,8 +24,7 @@ public sealed partial class InferenceGrpcService
     {
         // A watch lasts until the client leaves; without the stopping token it would hold up shutdown until the
         // host's shutdown timeout.
-        var stopping = context.GetHttpContext().RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        using var watching = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+        using var watching = UntilStopping(context);
         var turns = JournalOf(context).WatchAsync(watching.Token);
         // Headers go out once the subscription exists: a client that awaits them misses no turn appended later.
         await context.WriteResponseHeadersAsync([]);
@@ -40,9 +39,9 @@ public sealed partial class InferenceGrpcService
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, e.Message));
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (IsStopping(context))
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, "The inference service is shutting down; watch again when it is back."));
+            throw ShuttingDown("watch again");
         }
     }
 

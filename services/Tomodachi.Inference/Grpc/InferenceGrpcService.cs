@@ -20,7 +20,8 @@ public sealed partial class InferenceGrpcService(
     ChatPipeline chat,
     PersonaCatalog personas,
     StatusBoard status,
-    IOptions<InferenceOptions> options) : InferenceService.InferenceServiceBase
+    IOptions<InferenceOptions> options,
+    IHostApplicationLifetime lifetime) : InferenceService.InferenceServiceBase
 {
     public override Task<GetModelResponse> GetModel(GetModelRequest request, ServerCallContext context) =>
         Task.FromResult(new GetModelResponse { Model = models.Describe().ToProto() });
@@ -55,28 +56,40 @@ public sealed partial class InferenceGrpcService(
 
     public override async Task WatchStatus(WatchStatusRequest request, IServerStreamWriter<WatchStatusResponse> responseStream, ServerCallContext context)
     {
+        using var watching = UntilStopping(context);
         try
         {
-            await foreach (var snapshot in status.WatchAsync(context.CancellationToken))
+            await foreach (var snapshot in status.WatchAsync(watching.Token))
             {
-                await responseStream.WriteAsync(snapshot.ToProto(), context.CancellationToken);
+                await responseStream.WriteAsync(snapshot.ToProto(), watching.Token);
             }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
             // The watcher went away; that is how this stream ends.
         }
+        catch (OperationCanceledException) when (IsStopping(context))
+        {
+            throw ShuttingDown("watch again");
+        }
     }
 
     public override async Task Chat(ChatRequest request, IServerStreamWriter<ChatResponse> responseStream, ServerCallContext context)
     {
         var turn = Validate(request);
+        // A restart ends the chats in flight at once, as UNAVAILABLE, rather than holding the shutdown up until
+        // they finish or the model is freed under them.
+        using var replying = UntilStopping(context);
         Turn result;
         try
         {
             result = await chat.RunAsync(turn,
                 (text, ct) => new ValueTask(responseStream.WriteAsync(new ChatResponse { Delta = text }, ct)),
-                context.CancellationToken);
+                replying.Token);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException && IsStopping(context))
+        {
+            throw ShuttingDown("send the message again");
         }
         catch (ModelNotLoadedException exception)
         {
@@ -94,6 +107,11 @@ public sealed partial class InferenceGrpcService(
         catch (ObjectDisposedException)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, "The model was unloaded during the reply."));
+        }
+
+        if (IsStopping(context))
+        {
+            throw ShuttingDown("send the message again");
         }
 
         if (context.CancellationToken.IsCancellationRequested)
@@ -170,6 +188,18 @@ public sealed partial class InferenceGrpcService(
 
     private LoadedModel.Lease AcquireModel() => models.TryAcquire()
         ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"No model is loaded: {models.Describe().LoadError}"));
+
+    /// <summary>The call's own token, also cancelled when the service begins to shut down.</summary>
+    private CancellationTokenSource UntilStopping(ServerCallContext context) =>
+        CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+
+    /// <summary>True when the call ends because the service is stopping, not because the client left.</summary>
+    private bool IsStopping(ServerCallContext context) =>
+        lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested;
+
+    /// <summary>UNAVAILABLE is what gRPC clients treat as "try again later", which is exactly the case.</summary>
+    private static RpcException ShuttingDown(string retry) =>
+        new(new Status(StatusCode.Unavailable, $"The inference service is shutting down; {retry} when it is back."));
 
     private static RpcException InvalidArgument(string message) => new(new Status(StatusCode.InvalidArgument, message));
 

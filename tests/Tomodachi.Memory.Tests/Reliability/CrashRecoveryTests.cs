@@ -15,7 +15,7 @@ namespace Tomodachi.Memory.Tests.Reliability;
 /// </summary>
 public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Rounds = 3;
+    private const int Rounds = 20;
     private const int Writers = 4;
     private const int MaxWritesPerRound = 2_000;
     private static readonly TimeSpan RoundTimeout = TimeSpan.FromSeconds(60);

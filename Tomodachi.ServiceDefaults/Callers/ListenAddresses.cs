@@ -1,8 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
 
-namespace Tomodachi.Gateway.Security;
+namespace Microsoft.Extensions.Hosting;
 
-/// <summary>The addresses the gateway is configured to listen on, and whether any is reachable from other machines.</summary>
+/// <summary>The addresses a process is configured to listen on, and whether any is reachable from other machines.</summary>
 public static class ListenAddresses
 {
     public static IEnumerable<string> FromConfiguration(IConfiguration configuration) =>
@@ -20,4 +21,8 @@ public static class ListenAddresses
         return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
             || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
     }
+
+    /// <summary>The configured addresses other machines can reach.</summary>
+    public static IReadOnlyList<string> Exposed(IConfiguration configuration) =>
+        FromConfiguration(configuration).Where(url => !IsLoopback(url)).ToList();
 }
