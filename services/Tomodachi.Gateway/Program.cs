@@ -1,5 +1,6 @@
 using Tomodachi.Gateway.Connect;
 using Tomodachi.Gateway.Extensions;
+using Tomodachi.Gateway.Limits;
 using Tomodachi.Gateway.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ builder.AddGatewayServices();
 var app = builder.Build();
 
 app.UseMiddleware<ApiKeyMiddleware>();
+app.UseMiddleware<RequestLimitsMiddleware>();
 app.UseMiddleware<ConnectProtocolMiddleware>();
 app.MapDefaultEndpoints();
 app.MapLogin();
