@@ -27,7 +27,7 @@ public sealed class TuningGrpcService(ITurnJournal journal, FindingsAnalyzer ana
         };
         if (!await journal.RateAsync(request.TurnId, rating, context.CancellationToken))
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"No journaled turn has the id '{request.TurnId}'."));
+            throw new RpcException(new Status(StatusCode.NotFound, $"No journaled turn has the id '{UserInput.Excerpt(request.TurnId)}'."));
         }
 
         return new RateTurnResponse { TurnId = request.TurnId, Rating = request.Rating };
