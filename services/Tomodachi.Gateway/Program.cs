@@ -1,5 +1,6 @@
 using Tomodachi.Gateway.Connect;
 using Tomodachi.Gateway.Extensions;
+using Tomodachi.Gateway.Limits;
 using Tomodachi.Gateway.Proxy;
 using Tomodachi.Gateway.Security;
 
@@ -11,6 +12,7 @@ builder.AddGatewayServices();
 var app = builder.Build();
 
 app.UseMiddleware<ApiKeyMiddleware>();
+app.UseMiddleware<RequestLimitsMiddleware>();
 app.UseMiddleware<ConnectProtocolMiddleware>();
 app.UseMiddleware<BackendLossMiddleware>();
 app.MapDefaultEndpoints();

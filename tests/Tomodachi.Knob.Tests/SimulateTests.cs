@@ -62,6 +62,7 @@ public sealed class SimulateTests
     [InlineData(SimulateAction.Rotate, 0, "steps must not be 0")]
     [InlineData(SimulateAction.Rotate, 101, "between -100 and 100")]
     [InlineData(SimulateAction.Rotate, -101, "between -100 and 100")]
+    [InlineData(SimulateAction.Rotate, int.MinValue, "between -100 and 100")]
     [InlineData(SimulateAction.Click, 3, "steps applies to SIMULATE_ACTION_ROTATE only")]
     [InlineData((SimulateAction)42, 0, "not a known SimulateAction")]
     public async Task Simulate_with_bad_input_is_rejected_with_InvalidArgument(SimulateAction action, int steps, string message)

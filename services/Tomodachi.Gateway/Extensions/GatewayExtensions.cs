@@ -2,7 +2,9 @@ using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Grpc.Reflection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Tomodachi.Gateway.Health;
+using Tomodachi.Gateway.Limits;
 using Tomodachi.Gateway.Security;
 using Tomodachi.Gateway.Reflection;
 
@@ -20,6 +22,7 @@ public static class GatewayExtensions
 
         builder.AsFrontDoor();
         builder.AddGatewaySecurity();
+        builder.AddRequestLimits();
         builder.AddContractReflection();
         builder.AddGrpcDefaults();
         builder.AddBackendHealth();
@@ -33,6 +36,17 @@ public static class GatewayExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewaySecurityOptions>, GatewaySecurityValidation>();
         builder.Services.AddSingleton<ApiKeyCheck>();
+    }
+
+    private static void AddRequestLimits(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayLimitsOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayLimitsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // Kestrel's own limit (30 MB unless set) becomes the configured one; gRPC streams lift it per request.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayLimitsOptions>>(
+            (kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
     }
 
     /// <summary>

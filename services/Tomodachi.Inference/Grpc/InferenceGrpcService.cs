@@ -143,7 +143,7 @@ public sealed partial class InferenceGrpcService(
 
         if (request.Persona.Length > 0 && personas.Find(request.Persona) is null)
         {
-            throw InvalidArgument($"Unknown persona '{request.Persona}'; known personas: {string.Join(", ", personas.All.Select(p => p.Name))}.");
+            throw InvalidArgument($"Unknown persona '{UserInput.Excerpt(request.Persona)}'; known personas: {string.Join(", ", personas.All.Select(p => p.Name))}.");
         }
 
         var context = models.Describe() is { Loaded: true } model ? model.ContextLength : (uint)options.Value.ContextSize;

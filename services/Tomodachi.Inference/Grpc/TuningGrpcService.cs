@@ -39,7 +39,7 @@ public sealed class TuningGrpcService(
         };
         if (!await journal.RateAsync(request.TurnId, rating, context.CancellationToken))
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"No journaled turn has the id '{request.TurnId}'."));
+            throw new RpcException(new Status(StatusCode.NotFound, $"No journaled turn has the id '{UserInput.Excerpt(request.TurnId)}'."));
         }
 
         return new RateTurnResponse { TurnId = request.TurnId, Rating = request.Rating };

@@ -239,16 +239,41 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
         if (since is not null)
         {
             conditions.Add($"{TurnColumns.StartedAt} >= $since");
-            select.Parameters.AddWithValue("$since", TurnColumns.ToUnixNanoseconds(since));
+            select.Parameters.AddWithValue("$since", TimeBound(since, "since"));
         }
 
         if (until is not null)
         {
             conditions.Add($"{TurnColumns.StartedAt} < $until");
-            select.Parameters.AddWithValue("$until", TurnColumns.ToUnixNanoseconds(until));
+            select.Parameters.AddWithValue("$until", TimeBound(until, "until"));
         }
 
         return conditions;
+    }
+
+    /// <summary>
+    /// A filter bound in the journal's nanoseconds. Stored times end in 2262; a valid bound beyond that range is
+    /// clamped to it (it excludes or includes everything, as it would), an invalid Timestamp is the caller's mistake.
+    /// </summary>
+    /// <exception cref="ArgumentException">seconds outside the years 1 to 9999, or nanos outside 0 to 999999999.</exception>
+    private static long TimeBound(Google.Protobuf.WellKnownTypes.Timestamp at, string field)
+    {
+        const long maxSeconds = long.MaxValue / 1_000_000_000L - 1;
+        try
+        {
+            at.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ArgumentException($"{field} is not a valid time (seconds {at.Seconds}, nanos {at.Nanos}); it must lie between the years 1 and 9999.");
+        }
+
+        return at.Seconds switch
+        {
+            > maxSeconds => long.MaxValue,
+            < -maxSeconds => long.MinValue,
+            _ => TurnColumns.ToUnixNanoseconds(at),
+        };
     }
 
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)

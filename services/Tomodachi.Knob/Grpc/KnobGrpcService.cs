@@ -71,7 +71,8 @@ public sealed class KnobGrpcService(KnobControls knob, KnobEventHub hub) : KnobS
             SimulateAction.LongPress => (s, ct) => s.LongPressAsync(ct),
             SimulateAction.Rotate when request.Steps == 0 =>
                 throw InvalidArgument("steps must not be 0 for SIMULATE_ACTION_ROTATE: positive turns clockwise, negative counterclockwise."),
-            SimulateAction.Rotate when Math.Abs(request.Steps) > MaxRotateSteps =>
+            // Not Math.Abs: it throws for int.MinValue.
+            SimulateAction.Rotate when request.Steps is < -MaxRotateSteps or > MaxRotateSteps =>
                 throw InvalidArgument($"steps must be between -{MaxRotateSteps} and {MaxRotateSteps}, not {request.Steps}."),
             SimulateAction.Rotate => (s, ct) => s.RotateAsync(request.Steps, ct),
             SimulateAction.Unspecified =>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Tomodachi.Inference.Grpc;
 using Tomodachi.Inference.Journal;
 
 namespace Tomodachi.Inference.Tuning.Datasets;
@@ -65,7 +66,7 @@ public sealed class DatasetExporter(ITurnJournal journal, IPersonaPrompts prompt
         if (!personaSeen)
         {
             var known = prompts.Names.Count == 0 ? "none is configured" : "configured: " + string.Join(", ", prompts.Names.Order());
-            throw new ArgumentException($"persona '{persona}' is unknown: it is not configured and no journaled turn in that time window has it ({known}).");
+            throw new ArgumentException($"persona '{UserInput.Excerpt(persona)}' is unknown: it is not configured and no journaled turn in that time window has it ({known}).");
         }
     }
 }

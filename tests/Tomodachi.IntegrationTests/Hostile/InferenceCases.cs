@@ -1,0 +1,80 @@
+using Grpc.Core;
+using Tomodachi.Inference.V1;
+using static Tomodachi.IntegrationTests.Hostile.CaseTable.Rows;
+
+namespace Tomodachi.IntegrationTests.Hostile;
+
+/// <summary>
+/// tomodachi.inference.v1. LoadModel and UnloadModel get only the rows that must be refused before anything happens:
+/// a well-formed LoadModel with a bad path unloads the current model by design (the service then says why it has
+/// none), and that would change the suite under the rest of the sweep.
+/// </summary>
+internal static class InferenceCases
+{
+    private static readonly Google.Protobuf.Reflection.ServiceDescriptor Service = InferenceService.Descriptor;
+
+    private static byte[] Chat(params byte[][] replaced) =>
+        Wire.Join([Of(new ChatRequest { SessionId = "hostile", Message = "hi", MaxTokens = 1 }), .. replaced]);
+
+    private static byte[] Sampling(params byte[][] fields) => Chat(Wire.Message(5, fields));
+
+    public static void AddTo(CaseTable table)
+    {
+        table.Rpc(Service, "GetModel").Malformed(whenEmpty: StatusCode.OK);
+        table.Rpc(Service, "LoadModel").Malformed()
+            .Add("path with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(1, Wire.InvalidUtf8));
+        table.Rpc(Service, "UnloadModel").Malformed();
+        table.Rpc(Service, "CountTokens").Malformed(whenEmpty: StatusCode.OK)
+            .Add("text with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(1, Wire.InvalidUtf8))
+            .Add("add_bos as varint 2", StatusCode.OK, Wire.String(1, "hello"), Wire.Varint(2, 2));
+        table.Rpc(Service, "ListPersonas").Malformed(whenEmpty: StatusCode.OK);
+        table.Rpc(Service, "GetProcessMemory").Malformed(whenEmpty: StatusCode.OK);
+        table.Rpc(Service, "WatchStatus").Malformed(whenEmpty: StatusCode.OK);
+        table.Rpc(Service, "WatchTurns").Malformed(whenEmpty: StatusCode.OK);
+
+        table.Rpc(Service, "Chat").Malformed(whenEmpty: StatusCode.InvalidArgument)
+            .Add("session_id empty", StatusCode.InvalidArgument, Chat(Wire.String(1, "")))
+            .Add("session_id of 65 characters (limit 64)", StatusCode.InvalidArgument, Chat(Wire.String(1, new string('s', 65))))
+            .Add("session_id of 1 MiB", StatusCode.InvalidArgument, Chat(Wire.String(1, new string('s', 1 << 20))))
+            .Add("session_id with a path separator", StatusCode.InvalidArgument, Chat(Wire.String(1, "../../etc/passwd")))
+            .Add("session_id with invalid UTF-8", StatusCode.InvalidArgument, Chat(Wire.Bytes(1, Wire.InvalidUtf8)))
+            .Add("message whitespace only", StatusCode.InvalidArgument, Chat(Wire.String(2, " \t\r\n ")))
+            .Add("message of 16385 bytes (limit 16384)", StatusCode.InvalidArgument, Chat(Wire.String(2, new string('m', 16385))))
+            .Add("message of 8193 two-byte characters (16386 bytes)", StatusCode.InvalidArgument, Chat(Wire.String(2, new string('é', 8193))))
+            .Add("message of 3 MiB", StatusCode.InvalidArgument, Chat(Wire.String(2, new string('m', 3 << 20))))
+            .Add("message with invalid UTF-8", StatusCode.InvalidArgument, Chat(Wire.Bytes(2, Wire.InvalidUtf8)))
+            .Add("persona unknown", StatusCode.InvalidArgument, Chat(Wire.String(3, "nobody")))
+            .Add("persona of 1 MiB", StatusCode.InvalidArgument, Chat(Wire.String(3, new string('p', 1 << 20))))
+            .Add("persona with invalid UTF-8", StatusCode.InvalidArgument, Chat(Wire.Bytes(3, Wire.InvalidUtf8)))
+            .Add("max_tokens 0", StatusCode.InvalidArgument, Chat(Wire.Varint(4, 0)))
+            .Add("max_tokens 4294967295", StatusCode.InvalidArgument, Chat(Wire.Varint(4, uint.MaxValue)))
+            .Add("max_tokens -1 (ten-byte varint)", StatusCode.InvalidArgument, Chat(Wire.Varint(4, -1)))
+            .Add("sampling.temperature -1", StatusCode.InvalidArgument, Sampling(Wire.Float(1, -1)))
+            .Add("sampling.temperature 5.5", StatusCode.InvalidArgument, Sampling(Wire.Float(1, 5.5f)))
+            .Add("sampling.temperature NaN", StatusCode.InvalidArgument, Sampling(Wire.Float(1, float.NaN)))
+            .Add("sampling.temperature +infinity", StatusCode.InvalidArgument, Sampling(Wire.Float(1, float.PositiveInfinity)))
+            .Add("sampling.top_p 0", StatusCode.InvalidArgument, Sampling(Wire.Float(2, 0)))
+            .Add("sampling.top_p 1.5", StatusCode.InvalidArgument, Sampling(Wire.Float(2, 1.5f)))
+            .Add("sampling.top_p NaN", StatusCode.InvalidArgument, Sampling(Wire.Float(2, float.NaN)))
+            .Add("sampling.repeat_penalty 0", StatusCode.InvalidArgument, Sampling(Wire.Float(4, 0)))
+            .Add("sampling.repeat_penalty -infinity", StatusCode.InvalidArgument, Sampling(Wire.Float(4, float.NegativeInfinity)))
+            .Add("sampling.repeat_penalty NaN", StatusCode.InvalidArgument, Sampling(Wire.Float(4, float.NaN)))
+            .Add("sampling that is not a message", StatusCode.InvalidArgument, Chat(Wire.Bytes(5, [0xFF, 0xFF])));
+
+        table.Rpc(Service, "ListTurns").Malformed(whenEmpty: StatusCode.OK)
+            .Add("page_size 501 (limit 500)", StatusCode.InvalidArgument, Wire.Varint(1, 501))
+            .Add("page_size -1 (ten-byte varint)", StatusCode.InvalidArgument, Wire.Varint(1, -1))
+            .Add("page_token not issued by the journal", StatusCode.InvalidArgument, Wire.String(2, "bm90IGEgdG9rZW4"))
+            .Add("page_token of 1 MiB", StatusCode.InvalidArgument, Wire.String(2, new string('A', 1 << 20)))
+            .Add("page_token with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(2, Wire.InvalidUtf8))
+            .Add("session_id with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(3, Wire.InvalidUtf8))
+            .Add("session_id of 1 MiB (no such session)", StatusCode.OK, Wire.String(3, new string('s', 1 << 20)))
+            .Add("since after until", StatusCode.InvalidArgument, Wire.Timestamp(4, 2_000_000_000, 0), Wire.Timestamp(5, 1_000_000_000, 0))
+            .Add("since with nanos -1", StatusCode.InvalidArgument, Wire.Timestamp(4, 1_000_000_000, -1))
+            .Add("since with nanos 1e9", StatusCode.InvalidArgument, Wire.Timestamp(4, 1_000_000_000, 1_000_000_000))
+            .Add("since in the year 10000", StatusCode.InvalidArgument, Wire.Timestamp(4, 253_402_300_800, 0))
+            .Add("until with seconds 2^62", StatusCode.InvalidArgument, Wire.Timestamp(5, 1L << 62, 0))
+            .Add("until in the year 9999 (past the journal's 2262)", StatusCode.OK, Wire.Timestamp(5, 253_402_300_799, 0))
+            .Add("since in the year 1", StatusCode.OK, Wire.Timestamp(4, -62_135_596_800, 0));
+    }
+}
