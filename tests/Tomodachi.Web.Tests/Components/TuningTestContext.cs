@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Radzen;
+using Tomodachi.Web.Tests.Backends;
+using Tomodachi.Web.Tuning;
+
+namespace Tomodachi.Web.Tests.Components;
+
+/// <summary>bUnit with the Tuning panel's services, talking real gRPC to a scripted inference service.</summary>
+public abstract class TuningTestContext : BunitContext, IAsyncLifetime
+{
+    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    protected ScriptedInference Backends { get; private set; } = null!;
+
+    protected ScriptedTuningService Tuning => Backends.Tuning;
+
+    public async Task InitializeAsync()
+    {
+        Backends = await ScriptedInference.StartAsync();
+        Services.AddSingleton(Backends.InferenceClient);
+        Services.AddSingleton(Backends.TuningClient);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddScoped<ComparisonRun>();
+        Services.AddRadzenComponents();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await Backends.DisposeAsync();
+    }
+}
