@@ -23,6 +23,8 @@ public abstract class TuningTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<ComparisonRun>();
         Services.AddRadzenComponents();
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // A chart sizes itself from the box the browser measured; loose interop would hand it null.
+        JSInterop.Setup<Radzen.Blazor.Rendering.Rect>("Radzen.createChart", _ => true).SetResult(new Radzen.Blazor.Rendering.Rect { Width = 400, Height = 170 });
     }
 
     async Task IAsyncLifetime.DisposeAsync()
