@@ -1,202 +1,146 @@
 using System.Diagnostics;
-using Grpc.Core;
 using Grpc.Net.Client;
 using LLama;
 using LLama.Common;
 using LLama.Native;
 using LLama.Sampling;
-using Microsoft.Extensions.Logging.Abstractions;
-using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Models.Gguf;
 using Tomodachi.Inference.V1;
+using static Tomodachi.Benchmarks.ChatProbe;
 
 namespace Tomodachi.Benchmarks;
 
 /// <summary>
-/// Generation and prompt speed of a bare LLamaSharp decode loop against the running service (real process, real
-/// gRPC), one chat against four, on a generated 136M-parameter llama quantized to Q8_0 and Q4_0.
+/// Generation and prompt speed of a bare LLamaSharp decode loop against the running service (real processes, real
+/// gRPC), called directly and through the gateway, one chat against four.
 /// </summary>
 public static class InferenceBenchmark
 {
-    private const int Threads = 2;
     private const int PromptTokens = 128;
-    private const int GeneratedTokens = 128;
 
-    private static readonly GgufModelSpec BigSpec = new()
+    public static async Task RunAsync(BenchmarkModel model, int repeats, TextWriter output, CancellationToken cancellationToken)
     {
-        Name = "bench-136m",
-        VocabSize = 32000,
-        EmbeddingLength = 1024,
-        BlockCount = 12,
-        FeedForwardLength = 2816,
-        HeadCount = 16,
-        HeadCountKv = 4,
-        ContextLength = 4096,
-        Seed = 1,
-    };
+        var defaults = BareLoop(model.Path, explicitThreads: false, repeats);
+        var bare = BareLoop(model.Path, explicitThreads: true, repeats);
+        output.WriteLine($"bare loop, LLamaSharp default threads: prompt {defaults.Prompt:0.0} t/s, generation {defaults.Generation:0.0} t/s");
+        output.WriteLine($"bare loop, Threads=BatchThreads={BenchmarkModel.Threads}:     prompt {bare.Prompt:0.0} t/s, generation {bare.Generation:0.0} t/s");
+        var four = BareLoop(model.Path, explicitThreads: true, repeats, sequences: 4);
+        output.WriteLine($"bare loop, 4 sequences in one batch:   prompt {four.Prompt:0.0} t/s, generation {four.Generation:0.0} t/s aggregate " +
+            $"= {four.Generation / bare.Generation:0.00}x one sequence (the ceiling for 4 chats)");
 
-    public static async Task RunAsync(string workDirectory, int repeats, IReadOnlyCollection<string> quantizations, TextWriter output, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(workDirectory);
-        LlamaNative.EnsureLoaded(NullLogger.Instance);
-        var f32 = Path.Combine(workDirectory, "bench-136m-f32.gguf");
-        if (!File.Exists(f32))
+        // Per-token deltas first: the cost of waking the gRPC writer, the gateway and the client for every token.
+        foreach (var flushInterval in new[] { TimeSpan.Zero, TimeSpan.FromMilliseconds(50) })
         {
-            await GgufWriter.WriteAsync(BigSpec, f32, cancellationToken);
+            await ServiceAsync(model, bare, flushInterval, repeats, output, cancellationToken);
         }
 
-        output.WriteLine($"Model: {BigSpec.ParameterCount / 1e6:0.0}M parameters (embd {BigSpec.EmbeddingLength}, ff {BigSpec.FeedForwardLength}, " +
-            $"{BigSpec.BlockCount} layers, {BigSpec.HeadCount} heads / {BigSpec.HeadCountKv} KV heads, vocab {BigSpec.VocabSize}); threads {Threads}");
-        foreach (var (type, name) in new[] { (LLamaFtype.MOSTLY_Q8_0, "Q8_0"), (LLamaFtype.MOSTLY_Q4_0, "Q4_0") }.Where(q => quantizations.Contains(q.Item2)))
-        {
-            var path = Path.Combine(workDirectory, $"bench-136m-{name}.gguf");
-            if (!File.Exists(path) && !LLamaQuantizer.Quantize(f32, path, type, Threads))
-            {
-                throw new InvalidOperationException($"Quantizing to {name} failed.");
-            }
-
-            output.WriteLine();
-            output.WriteLine($"## {name} ({new FileInfo(path).Length / 1e6:0} MB)");
-            var defaults = BareLoop(path, explicitThreads: false, repeats);
-            var bare = BareLoop(path, explicitThreads: true, repeats);
-            output.WriteLine($"bare loop, LLamaSharp default threads: prompt {defaults.Prompt:0.0} t/s, generation {defaults.Generation:0.0} t/s");
-            output.WriteLine($"bare loop, Threads=BatchThreads={Threads}:     prompt {bare.Prompt:0.0} t/s, generation {bare.Generation:0.0} t/s");
-            await ServiceAsync(path, bare, repeats, output, cancellationToken);
-        }
+        await OrchestratorAsync(model, repeats, output, cancellationToken);
     }
 
-    private sealed record Speeds(double Prompt, double Generation);
+    public sealed record Speeds(double Prompt, double Generation);
 
-    /// <summary>One context, one batch, one sampler: the fastest LLamaSharp path. Median of <paramref name="repeats"/> runs.</summary>
-    private static Speeds BareLoop(string path, bool explicitThreads, int repeats)
+    /// <summary>
+    /// One context, one batch, a sampler per sequence: the fastest LLamaSharp path. With several sequences they decode
+    /// together, one token each per step: the ceiling for concurrent chats. Median of <paramref name="repeats"/> runs;
+    /// generation speed is summed over the sequences.
+    /// </summary>
+    public static Speeds BareLoop(string path, bool explicitThreads, int repeats, int sequences = 1)
     {
-        var parameters = new ModelParams(path) { ContextSize = 1024, BatchSize = 1024 };
+        var parameters = new ModelParams(path) { ContextSize = 1024 * (uint)sequences, BatchSize = 1024 * (uint)sequences, SeqMax = (uint)sequences };
         if (explicitThreads)
         {
-            parameters.Threads = Threads;
-            parameters.BatchThreads = Threads;
+            parameters.Threads = BenchmarkModel.Threads;
+            parameters.BatchThreads = BenchmarkModel.Threads;
         }
 
         using var weights = LLamaWeights.LoadFromFile(parameters);
         using var context = weights.CreateContext(parameters);
-        var prompt = Enumerable.Range(0, PromptTokens).Select(i => (LLamaToken)(300 + i * 7 % 20000)).ToArray();
+        // Ordinary tokens from the vocabulary's middle (the low ids are control and byte tokens).
+        var prompt = Enumerable.Range(0, PromptTokens).Select(i => (LLamaToken)(300 + i * 7 % (weights.Vocab.Count - 300))).ToArray();
         var promptSpeeds = new List<double>();
         var generationSpeeds = new List<double>();
         for (var run = 0; run < repeats; run++)
         {
             context.NativeHandle.MemoryClear(true);
-            using var sampler = new DefaultSamplingPipeline { Seed = (uint)run };
+            var samplers = Enumerable.Range(0, sequences).Select(i => new DefaultSamplingPipeline { Seed = (uint)(run * sequences + i) }).ToList();
             var batch = new LLamaBatch();
-            batch.AddRange(prompt, 0, LLamaSeqId.Zero, true);
+            for (var seq = 0; seq < sequences; seq++)
+            {
+                batch.AddRange(prompt, 0, (LLamaSeqId)seq, true);
+            }
+
             var clock = Stopwatch.StartNew();
             context.Decode(batch);
-            promptSpeeds.Add(PromptTokens / clock.Elapsed.TotalSeconds);
+            promptSpeeds.Add(sequences * PromptTokens / clock.Elapsed.TotalSeconds);
 
-            var token = sampler.Sample(context.NativeHandle, batch.TokenCount - 1);
+            var tokens = samplers.Select((sampler, seq) => sampler.Sample(context.NativeHandle, (seq + 1) * PromptTokens - 1)).ToArray();
             clock.Restart();
             for (var i = 0; i < GeneratedTokens; i++)
             {
                 batch.Clear();
-                batch.Add(token, PromptTokens + i, LLamaSeqId.Zero, true);
+                for (var seq = 0; seq < sequences; seq++)
+                {
+                    batch.Add(tokens[seq], PromptTokens + i, (LLamaSeqId)seq, true);
+                }
+
                 context.Decode(batch);
-                token = sampler.Sample(context.NativeHandle, 0);
+                for (var seq = 0; seq < sequences; seq++)
+                {
+                    tokens[seq] = samplers[seq].Sample(context.NativeHandle, seq);
+                }
             }
 
-            generationSpeeds.Add(GeneratedTokens / clock.Elapsed.TotalSeconds);
+            generationSpeeds.Add(sequences * GeneratedTokens / clock.Elapsed.TotalSeconds);
+            samplers.ForEach(sampler => sampler.Dispose());
         }
 
         return new Speeds(Median(promptSpeeds), Median(generationSpeeds));
     }
 
-    private static async Task ServiceAsync(string path, Speeds bare, int repeats, TextWriter output, CancellationToken cancellationToken)
+    private static async Task ServiceAsync(
+        BenchmarkModel model, Speeds bare, TimeSpan flushInterval, int repeats, TextWriter output, CancellationToken cancellationToken)
     {
-        await GenerationAsync(path, bare, repeats, output, cancellationToken);
-        await OrchestratorAsync(path, repeats, output, cancellationToken);
-    }
+        using var inference = BenchmarkServices.StartInference(model.Path, BenchmarkModel.Threads, "Rules", flushInterval);
+        using var gateway = BenchmarkServices.StartGateway(inference);
+        using var directChannel = GrpcChannel.ForAddress(inference.GrpcAddress);
+        using var gatewayChannel = GrpcChannel.ForAddress(gateway.GrpcAddress);
+        var direct = new InferenceService.InferenceServiceClient(directChannel);
+        var throughGateway = new InferenceService.InferenceServiceClient(gatewayChannel);
+        await BenchmarkServices.WaitUntilLoadedAsync(inference, throughGateway, cancellationToken);
+        var rss = (await direct.GetProcessMemoryAsync(new GetProcessMemoryRequest())).Memory.RssBytes;
 
-    private static async Task GenerationAsync(string path, Speeds bare, int repeats, TextWriter output, CancellationToken cancellationToken)
-    {
-        using var service = ServiceProcess.Start(path, Threads, orchestrator: "Rules");
-        using var channel = GrpcChannel.ForAddress(service.GrpcAddress);
-        var client = new InferenceService.InferenceServiceClient(channel);
-        await service.WaitUntilLoadedAsync(client, cancellationToken);
-        var rss = (await client.GetProcessMemoryAsync(new GetProcessMemoryRequest())).Memory.RssBytes;
-
-        var single = new List<(double ClientTps, TurnStats Stats)>();
-        for (var run = 0; run < repeats; run++)
-        {
-            single.Add(await ChatAsync(client, $"single-{run}", cancellationToken));
-        }
-
-        var clientTps = Median(single.Select(s => s.ClientTps));
-        output.WriteLine($"service (gRPC client, 1 chat): generation {clientTps:0.0} t/s at the client = {clientTps / bare.Generation:P0} of the bare loop; " +
-            $"server-measured {Median(single.Select(s => s.Stats.GenerationTokensPerSecond)):0.0} t/s; " +
-            $"prompt {Median(single.Select(s => s.Stats.PromptTokensPerSecond)):0.0} t/s ({Median(single.Select(s => (double)s.Stats.PromptTokens)):0} tokens) " +
-            $"= {Median(single.Select(s => s.Stats.PromptTokensPerSecond)) / bare.Prompt:P0}; TTFT {Median(single.Select(s => s.Stats.TimeToFirstTokenMs)):0} ms");
+        output.WriteLine($"service, StreamFlushInterval={flushInterval.TotalMilliseconds:0} ms:");
+        Report("direct", await SequentialAsync(direct, "direct", repeats, cancellationToken));
+        var viaGateway = await SequentialAsync(throughGateway, "gateway", repeats, cancellationToken);
+        Report("through the gateway", viaGateway);
 
         var clock = Stopwatch.StartNew();
-        var four = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => ChatAsync(client, $"four-{i}", cancellationToken)));
+        var four = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => ChatAsync(throughGateway, $"four-{i}", cancellationToken)));
         var aggregate = four.Sum(f => f.Stats.CompletionTokens) / clock.Elapsed.TotalSeconds;
-        var oneChat = Median(single.Select(s => s.Stats.CompletionTokens / (s.Stats.TotalLatencyMs / 1000)));
-        output.WriteLine($"service, 4 chats at once: {aggregate:0.0} t/s aggregate (whole turns, prompts included) vs {oneChat:0.0} t/s for one chat " +
-            $"= {aggregate / oneChat:0.00}x; RSS {rss / 1e6:0} MB");
+        var oneChat = Median(viaGateway.Select(s => s.Stats.CompletionTokens / (s.Stats.TotalLatencyMs / 1000)));
+        output.WriteLine($"  4 chats at once through the gateway: {aggregate:0.0} t/s aggregate (whole turns, prompts included) " +
+            $"vs {oneChat:0.0} t/s for one chat = {aggregate / oneChat:0.00}x; RSS {rss / 1e6:0} MB");
+
+        void Report(string path, IReadOnlyList<ChatSample> samples)
+        {
+            var client = Median(samples.Select(s => s.ClientTokensPerSecond));
+            var prompt = Median(samples.Select(s => s.Stats.PromptTokensPerSecond));
+            output.WriteLine($"  1 chat {path}: generation {client:0.0} t/s at the client = {client / bare.Generation:P0} of the bare loop " +
+                $"(server-measured {Median(samples.Select(s => s.Stats.GenerationTokensPerSecond)):0.0}); " +
+                $"prompt {prompt:0.0} t/s ({Median(samples.Select(s => (double)s.Stats.PromptTokens)):0} tokens) = {prompt / bare.Prompt:P0}; " +
+                $"TTFT {Median(samples.Select(s => s.Stats.TimeToFirstTokenMs)):0} ms");
+        }
     }
 
-    /// <summary>A second service process (they share ports), this time letting the model route every message.</summary>
-    private static async Task OrchestratorAsync(string path, int repeats, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>A service process that lets the model route every message (grammar-constrained JSON).</summary>
+    private static async Task OrchestratorAsync(BenchmarkModel model, int repeats, TextWriter output, CancellationToken cancellationToken)
     {
-        using var routed = ServiceProcess.Start(path, Threads, orchestrator: "Model");
-        using var routedChannel = GrpcChannel.ForAddress(routed.GrpcAddress);
-        var routedClient = new InferenceService.InferenceServiceClient(routedChannel);
-        await routed.WaitUntilLoadedAsync(routedClient, cancellationToken);
-        var orchestrated = new List<TurnStats>();
-        for (var run = 0; run < repeats; run++)
-        {
-            orchestrated.Add((await ChatAsync(routedClient, $"routed-{run}", cancellationToken)).Stats);
-        }
-
+        using var routed = BenchmarkServices.StartInference(model.Path, BenchmarkModel.Threads, "Model", TimeSpan.FromMilliseconds(50));
+        using var channel = GrpcChannel.ForAddress(routed.GrpcAddress);
+        var client = new InferenceService.InferenceServiceClient(channel);
+        await BenchmarkServices.WaitUntilLoadedAsync(routed, client, cancellationToken);
+        var orchestrated = (await SequentialAsync(client, "routed", repeats, cancellationToken)).Select(s => s.Stats).ToList();
         output.WriteLine($"orchestrator (grammar JSON by the model): {Median(orchestrated.Select(s => s.OrchestratorMs)):0} ms per turn, " +
-            $"fallback used in {orchestrated.Count(s => s.OrchestratorFallback)}/{orchestrated.Count} turns; TTFT {Median(orchestrated.Select(s => s.TimeToFirstTokenMs)):0} ms");
-    }
-
-    /// <summary>One chat; the client-side rate counts the deltas after the first over the time they took to arrive.</summary>
-    private static async Task<(double ClientTps, TurnStats Stats)> ChatAsync(InferenceService.InferenceServiceClient client, string session, CancellationToken cancellationToken)
-    {
-        var request = new ChatRequest
-        {
-            SessionId = session,
-            Message = "Tell me a long story about a fox who learns to sail across the sea.",
-            MaxTokens = GeneratedTokens,
-            Sampling = new Sampling { Seed = 7 },
-        };
-        using var call = client.Chat(request, cancellationToken: cancellationToken);
-        var clock = new Stopwatch();
-        var deltas = 0;
-        TurnStats? stats = null;
-        TimeSpan last = default;
-        await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
-        {
-            if (response.EventCase == ChatResponse.EventOneofCase.Delta)
-            {
-                if (deltas++ == 0)
-                {
-                    clock.Start();
-                }
-
-                last = clock.Elapsed;
-            }
-            else
-            {
-                stats = response.Stats;
-            }
-        }
-
-        return (last > TimeSpan.Zero ? (stats!.CompletionTokens - 1.0) / last.TotalSeconds : 0, stats!);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
+            $"fallback used in {orchestrated.Count(s => s.OrchestratorFallback)}/{orchestrated.Count} turns; " +
+            $"TTFT {Median(orchestrated.Select(s => s.TimeToFirstTokenMs)):0} ms");
     }
 }

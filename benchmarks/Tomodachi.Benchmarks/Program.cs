@@ -1,7 +1,30 @@
 using Tomodachi.Benchmarks;
 
-// Usage: dotnet run -c Release --project benchmarks/Tomodachi.Benchmarks -- [work-directory] [repeats] [Q8_0,Q4_0]
+// Usage: dotnet benchmarks/Tomodachi.Benchmarks/bin/Release/net10.0/Tomodachi.Benchmarks.dll
+//          [work-directory] [repeats] [Q8_0,Q4_0] [speed,instrumentation,pipeline]
 var workDirectory = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "tomodachi-benchmarks");
 var repeats = args.Length > 1 ? int.Parse(args[1]) : 3;
 var quantizations = args.Length > 2 ? args[2].Split(',') : ["Q8_0", "Q4_0"];
-await InferenceBenchmark.RunAsync(workDirectory, repeats, quantizations, Console.Out, CancellationToken.None);
+var benchmarks = args.Length > 3 ? args[3].Split(',') : ["speed", "instrumentation", "pipeline"];
+
+Console.WriteLine($"Model: {BenchmarkModel.Describe()}");
+foreach (var quantization in quantizations)
+{
+    var model = await BenchmarkModel.PrepareAsync(workDirectory, quantization, CancellationToken.None);
+    Console.WriteLine();
+    Console.WriteLine($"## {model.Name} ({model.FileBytes / 1e6:0} MB)");
+    if (benchmarks.Contains("speed"))
+    {
+        await InferenceBenchmark.RunAsync(model, repeats, Console.Out, CancellationToken.None);
+    }
+
+    if (benchmarks.Contains("instrumentation"))
+    {
+        await InstrumentationBenchmark.RunAsync(model, repeats, Console.Out, CancellationToken.None);
+    }
+}
+
+if (benchmarks.Contains("pipeline"))
+{
+    await PipelineBenchmark.RunAsync(workDirectory, repeats, Console.Out, CancellationToken.None);
+}

@@ -1,41 +1,46 @@
 using System.Diagnostics;
-using Grpc.Core;
-using Tomodachi.Inference.V1;
 
 namespace Tomodachi.Benchmarks;
 
-/// <summary>The inference service as its own process, built next to this benchmark, on ports of its own.</summary>
+/// <summary>A service of this repository as its own process (its Release or Debug build), killed on dispose.</summary>
 public sealed class ServiceProcess : IDisposable
 {
-    private const int HttpPort = 5291;
-    private const int GrpcPort = 5292;
     private readonly Process _process;
 
-    private ServiceProcess(Process process) => _process = process;
-
-    public Uri GrpcAddress { get; } = new($"http://127.0.0.1:{GrpcPort}");
-
-    public static ServiceProcess Start(string modelPath, int threads, string orchestrator)
+    private ServiceProcess(Process process, Uri grpcAddress, Uri httpAddress)
     {
-        var directory = Path.Combine(RepositoryRoot(), "services", "Tomodachi.Inference", "bin",
+        _process = process;
+        GrpcAddress = grpcAddress;
+        HttpAddress = httpAddress;
+    }
+
+    public Uri GrpcAddress { get; }
+
+    public Uri HttpAddress { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public int Id => _process.Id;
+
+    /// <summary>Starts services/<paramref name="project"/> listening on loopback ports <paramref name="httpPort"/> and the next one (gRPC).</summary>
+    public static ServiceProcess Start(
+        string project, int httpPort, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var directory = Path.Combine(RepositoryRoot(), "services", project, "bin",
 #if DEBUG
             "Debug",
 #else
             "Release",
 #endif
             "net10.0");
+        var http = new Uri($"http://127.0.0.1:{httpPort}");
+        var grpc = new Uri($"http://127.0.0.1:{httpPort + 1}");
         var start = new ProcessStartInfo("dotnet", [
-            Path.Combine(directory, "Tomodachi.Inference.dll"),
-            $"--Inference:Model={modelPath}",
-            $"--Inference:Threads={threads}",
-            $"--Inference:BatchThreads={threads}",
-            "--Inference:ContextSize=512",
-            $"--Inference:OrchestratorMode={orchestrator}",
-            // No memory service in the benchmark: a closed port fails at once and costs the turn nothing measurable.
-            "--services:memory:grpc:0=http://127.0.0.1:9",
-            $"--Kestrel:Endpoints:http:Url=http://127.0.0.1:{HttpPort}",
-            $"--Kestrel:Endpoints:grpc:Url=http://127.0.0.1:{GrpcPort}",
+            Path.Combine(directory, project + ".dll"),
+            $"--Kestrel:Endpoints:http:Url={http}",
+            $"--Kestrel:Endpoints:grpc:Url={grpc}",
             "--Logging:LogLevel:Default=Warning",
+            .. arguments,
         ])
         {
             WorkingDirectory = directory,
@@ -43,36 +48,17 @@ public sealed class ServiceProcess : IDisposable
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The service did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.Error.WriteLine($"[service] {line}"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new ServiceProcess(process);
-    }
-
-    /// <summary>Polls GetModel for up to two minutes.</summary>
-    public async Task WaitUntilLoadedAsync(InferenceService.InferenceServiceClient client, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 240; attempt++)
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            try
-            {
-                var model = (await client.GetModelAsync(new GetModelRequest(), cancellationToken: cancellationToken)).Model;
-                if (model.Loaded)
-                {
-                    return;
-                }
-            }
-            catch (RpcException) when (!_process.HasExited)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(500, cancellationToken);
+            start.Environment[name] = value;
         }
 
-        throw new TimeoutException("The service did not load the model within two minutes.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{project} did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.Error.WriteLine($"[{project}] {line}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ServiceProcess(process, grpc, http);
     }
 
     private static string RepositoryRoot()

@@ -3,7 +3,8 @@ using LLama.Common;
 using LLama.Native;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Models.Gguf;
+using Tomodachi.Models.Llama;
+using Tomodachi.Models.Gguf;
 using Tomodachi.Inference.Tests.Infrastructure;
 
 namespace Tomodachi.Inference.Tests;

@@ -3,6 +3,7 @@ using LLama;
 using LLama.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tomodachi.Inference.Models;
+using Tomodachi.Models.Llama;
 using Tomodachi.Inference.Tests.Infrastructure;
 using Tomodachi.Inference.V1;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Tomodachi.Inference.Models.Download;
+using Tomodachi.Models.Download;
 using Tomodachi.Inference.Monitoring;
 using Tomodachi.Inference.Tests.Infrastructure;
 using Tomodachi.Inference.V1;

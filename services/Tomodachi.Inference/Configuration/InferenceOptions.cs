@@ -41,6 +41,13 @@ public sealed class InferenceOptions
     [Range(0, 256)]
     public int BatchThreads { get; set; }
 
+    /// <summary>
+    /// Reply text generated within this long of the last sent delta goes out in one message (the first token is
+    /// never held back); 0 sends every token on its own.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan StreamFlushInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Largest accepted user message, in UTF-8 bytes.</summary>
     [Range(1, 1 << 20)]
     public int MaxMessageBytes { get; set; } = 16 * 1024;

@@ -7,6 +7,7 @@ using Tomodachi.Inference.Orchestration;
 using Tomodachi.Inference.Monitoring;
 using Tomodachi.Inference.Telemetry;
 using Tomodachi.Memory.V1;
+using Tomodachi.Models.Download;
 
 namespace Tomodachi.Inference.Extensions;
 
@@ -28,7 +29,7 @@ public static class InferenceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
 
         // Models, the journal of finished turns
-        builder.AddModelDownloads();
+        builder.AddModelDownloads(InferenceOptions.SectionName);
         builder.Services.AddSingleton<IModelManager, ModelManager>();
         builder.Services.AddHostedService<ModelStartup>();
         builder.AddTurnJournal();

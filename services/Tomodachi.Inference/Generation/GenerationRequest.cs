@@ -35,6 +35,7 @@ public enum GenerationStop
 /// <param name="PromptEvaluatedAt">When that decode finished, or null if it never ran.</param>
 /// <param name="FirstTokenAt">When the first token was sampled, or null if none was.</param>
 /// <param name="LastTokenAt">When the last token was sampled, or null if none was.</param>
+/// <param name="PeakBatchSequences">Most generations decoded in one step together with this one, itself included.</param>
 public sealed record GenerationResult(
     string Text,
     int CompletionTokens,
@@ -42,4 +43,5 @@ public sealed record GenerationResult(
     long PromptEvalStarted,
     long? PromptEvaluatedAt,
     long? FirstTokenAt,
-    long? LastTokenAt);
+    long? LastTokenAt,
+    int PeakBatchSequences);

@@ -1,6 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Models.Download;
+using Tomodachi.Models.Download;
 using Tomodachi.Inference.Configuration;
 using Tomodachi.Inference.Monitoring;
 using Tomodachi.Inference.V1;

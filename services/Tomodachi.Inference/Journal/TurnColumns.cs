@@ -43,6 +43,8 @@ internal static class TurnColumns
         new("memory_available", "INTEGER NOT NULL", t => t.Stats.MemoryAvailable, (t, r, i) => t.Stats.MemoryAvailable = r.GetBoolean(i)),
         new("memories_used", "INTEGER NOT NULL", t => t.Stats.MemoriesUsed, (t, r, i) => t.Stats.MemoriesUsed = checked((uint)r.GetInt64(i))),
         new("orchestrator_fallback", "INTEGER NOT NULL DEFAULT 0", t => t.Stats.OrchestratorFallback, (t, r, i) => t.Stats.OrchestratorFallback = r.GetBoolean(i)),
+        new("peak_batch_sequences", "INTEGER NOT NULL DEFAULT 0", t => t.Stats.PeakBatchSequences,
+            (t, r, i) => t.Stats.PeakBatchSequences = checked((uint)r.GetInt64(i))),
         new("user_message", "TEXT NOT NULL", t => t.UserMessage, (t, r, i) => t.UserMessage = r.GetString(i)),
         new("reply", "TEXT NOT NULL", t => t.Reply, (t, r, i) => t.Reply = r.GetString(i)),
     ];

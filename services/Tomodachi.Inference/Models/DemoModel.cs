@@ -1,4 +1,4 @@
-using Tomodachi.Inference.Models.Gguf;
+using Tomodachi.Models.Gguf;
 using Tomodachi.Inference.Configuration;
 
 namespace Tomodachi.Inference.Models;

@@ -1,7 +1,7 @@
 using LLama;
 using LLama.Native;
 using Tomodachi.Inference.Generation;
-using Tomodachi.Inference.Models.Gguf;
+using Tomodachi.Models.Gguf;
 
 namespace Tomodachi.Inference.Models;
 

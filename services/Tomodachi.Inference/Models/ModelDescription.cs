@@ -1,4 +1,4 @@
-using Tomodachi.Inference.Models.Gguf;
+using Tomodachi.Models.Gguf;
 
 namespace Tomodachi.Inference.Models;
 

@@ -4,8 +4,10 @@ using LLama.Exceptions;
 using LLama.Native;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Generation;
-using Tomodachi.Inference.Models.Download;
-using Tomodachi.Inference.Models.Gguf;
+using Tomodachi.Models.Download;
+using Tomodachi.Models;
+using Tomodachi.Models.Gguf;
+using Tomodachi.Models.Llama;
 using Tomodachi.Inference.Configuration;
 
 namespace Tomodachi.Inference.Models;
@@ -139,7 +141,7 @@ public sealed class ModelManager(
             };
             weights = LLamaWeights.LoadFromFile(parameters);
             var adapters = LoadAdapters(weights);
-            var engine = new GenerationEngine(weights, parameters, time, logger);
+            var engine = new GenerationEngine(weights, parameters, _options.StreamFlushInterval, time, logger);
             description = description with { Loaded = true };
             logger.LogInformation("Loaded model {ModelId} ({Architecture}, {Parameters} parameters, {Quantization}, demo: {Demo})",
                 description.Id, file.Architecture, file.ParameterCount, file.Quantization, demo);

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Models.Download;
+using Tomodachi.Models.Download;
 using Tomodachi.Inference.V1;
 
 namespace Tomodachi.Inference.Monitoring;

@@ -143,6 +143,7 @@ public sealed class ChatPipeline(
             MemoryAvailable = recall.Available,
             MemoriesUsed = (uint)recall.Memories.Count,
             OrchestratorFallback = !decision.FromModel,
+            PeakBatchSequences = (uint)result.PeakBatchSequences,
             StartedAt = Timestamp.FromDateTimeOffset(startedAt),
         };
         stats.FinishedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow());

@@ -5,6 +5,7 @@ using Tomodachi.Memory.Grpc;
 using Tomodachi.Memory.Memories;
 using Tomodachi.Memory.Storage;
 using Tomodachi.Memory.Telemetry;
+using Tomodachi.Models.Download;
 
 namespace Tomodachi.Memory.Extensions;
 
@@ -26,7 +27,8 @@ public static class MemoryExtensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IEmbedder, LexicalEmbedder>();
+        builder.AddModelDownloads(MemoryOptions.SectionName);
+        builder.Services.AddSingleton<IEmbedderProvider, ConfiguredEmbedderProvider>();
         builder.AddMemoryStore();
         builder.Services.AddSingleton<MemoryChangeFeed>();
         builder.Services.AddSingleton<MemoryMetrics>();

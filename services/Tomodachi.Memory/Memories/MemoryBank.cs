@@ -19,24 +19,30 @@ public sealed record MemoryBankStats(StoreFigures Figures, string Backend, strin
 
 /// <summary>
 /// What the service does with memories, whatever the backend: embeds text, refuses vector work while the
-/// stored vectors come from another embedder, records metrics and tells watchers about every change.
+/// stored vectors come from another embedder (or the configured one cannot be loaded), records metrics and tells
+/// watchers about every change.
 /// </summary>
 public sealed partial class MemoryBank(
     IMemoryStore store,
-    IEmbedder embedder,
+    IEmbedderProvider embedders,
     MemoryChangeFeed changes,
     MemoryMetrics metrics,
     TimeProvider time,
     ILogger<MemoryBank> logger)
 {
     private readonly SemaphoreSlim openGate = new(1, 1);
-    private readonly EmbedderIdentity configured = new(embedder.Name, embedder.Dimension);
+    private volatile IEmbedder? embedder;
+    private volatile EmbedderIdentity? configured;
     private volatile EmbedderIdentity? stored;
     private volatile string? openFailure;
 
     public string Backend => store.Backend;
 
-    /// <summary>Opens the store once; safe to call from every request, and retried after a failure.</summary>
+    /// <summary>
+    /// Loads the embedder and opens the store once; safe to call from every request, and retried after a failure.
+    /// </summary>
+    /// <exception cref="MemoryStoreNotReadyException">The configured embedder cannot be used.</exception>
+    /// <exception cref="MemoryStoreUnavailableException">The store cannot be opened.</exception>
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
         if (stored is not null)
@@ -52,15 +58,19 @@ public sealed partial class MemoryBank(
                 return;
             }
 
-            stored = await store.OpenAsync(configured, cancellationToken);
+            var current = await LoadEmbedderAsync(cancellationToken);
+            var identity = new EmbedderIdentity(current.Name, current.Dimension);
+            embedder = current;
+            configured = identity;
+            stored = await store.OpenAsync(identity, cancellationToken);
             openFailure = null;
-            LogOpened(store.Backend, configured.Name);
-            if (stored != configured)
+            LogOpened(store.Backend, identity.Name);
+            if (stored != identity)
             {
-                LogEmbedderMismatch(stored.Name, stored.Dimension, configured.Name, configured.Dimension);
+                LogEmbedderMismatch(stored.Name, stored.Dimension, identity.Name, identity.Dimension);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not (OperationCanceledException or MemoryStoreNotReadyException))
         {
             openFailure = $"The {store.Backend} store could not be opened: {e.Message}";
             LogOpenFailed(e, store.Backend);
@@ -82,7 +92,7 @@ public sealed partial class MemoryBank(
             var createdAt = Microseconds.Truncate(draft.CreatedAt ?? now);
             var id = draft.Id ?? Guid.CreateVersion7(createdAt);
             var entry = new MemoryEntry(id, draft.Text, draft.Speaker, draft.SessionId, createdAt, draft.Metadata);
-            memories.Add(new EmbeddedMemory(entry, await embedder.EmbedAsync(draft.Text, cancellationToken)));
+            memories.Add(new EmbeddedMemory(entry, await Embedder.EmbedAsync(draft.Text, cancellationToken)));
         }
 
         await store.UpsertAsync(memories, cancellationToken);
@@ -95,7 +105,7 @@ public sealed partial class MemoryBank(
     {
         await RequireSearchableAsync(cancellationToken);
         var started = time.GetTimestamp();
-        var vector = await embedder.EmbedAsync(query, cancellationToken);
+        var vector = await Embedder.EmbedAsync(query, cancellationToken);
         var hits = await store.SearchAsync(vector, k, filter, cancellationToken);
         metrics.RecordSearch(store.Backend, time.GetElapsedTime(started));
         return hits;
@@ -153,7 +163,7 @@ public sealed partial class MemoryBank(
             openFailure ??= $"The {store.Backend} store cannot be read: {e.Message}";
         }
 
-        var stats = new MemoryBankStats(figures, store.Backend, configured.Name, configured.Dimension, Problem);
+        var stats = new MemoryBankStats(figures, store.Backend, configured?.Name ?? embedders.Configured, configured?.Dimension ?? 0, Problem);
         metrics.Report(stats);
         return stats;
     }
@@ -162,15 +172,33 @@ public sealed partial class MemoryBank(
     {
         await OpenAsync(cancellationToken);
         var started = time.GetTimestamp();
-        var count = await store.ReindexAsync(embedder, cancellationToken);
+        var count = await store.ReindexAsync(Embedder, cancellationToken);
         stored = configured;
-        LogReindexed(count, configured.Name, (long)time.GetElapsedTime(started).TotalMilliseconds);
+        LogReindexed(count, Embedder.Name, (long)time.GetElapsedTime(started).TotalMilliseconds);
         changes.Publish();
         return count;
     }
 
+    // Set before the store is opened, so every caller past OpenAsync sees it.
+    private IEmbedder Embedder => embedder ?? throw new InvalidOperationException("The memory bank is not open.");
+
     private string? Problem =>
         openFailure ?? (stored is { } s && s != configured ? MismatchMessage(s) : null);
+
+    private async Task<IEmbedder> LoadEmbedderAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await embedders.GetAsync(cancellationToken);
+        }
+        catch (EmbedderUnavailableException e)
+        {
+            // Reads need the store and the store needs the embedder's identity, so everything but the stats waits
+            // for a usable embedder; the stats and health carry the reason meanwhile.
+            openFailure = e.Message;
+            throw new MemoryStoreNotReadyException(e.Message);
+        }
+    }
 
     private async Task RequireSearchableAsync(CancellationToken cancellationToken)
     {

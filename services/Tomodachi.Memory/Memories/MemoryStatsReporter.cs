@@ -3,7 +3,7 @@ using Tomodachi.Memory.Telemetry;
 namespace Tomodachi.Memory.Memories;
 
 /// <summary>
-/// Opens the store as the service starts (so the first request does not pay for loading it) and keeps the
+/// Opens the store and loads the embedder as the service starts (so the first request does not pay for loading them) and keeps the
 /// metrics' gauges fresh: on every change and at least every <see cref="Interval"/>.
 /// </summary>
 public sealed class MemoryStatsReporter(
@@ -22,9 +22,9 @@ public sealed class MemoryStatsReporter(
             {
                 await bank.OpenAsync(stoppingToken);
             }
-            catch (MemoryStoreUnavailableException)
+            catch (Exception e) when (e is MemoryStoreUnavailableException or MemoryStoreNotReadyException)
             {
-                // Already logged by the bank; requests retry the open, and the stats carry the reason meanwhile.
+                // Already logged; requests retry the open, and the stats carry the reason meanwhile.
             }
 
             while (!stoppingToken.IsCancellationRequested)

@@ -182,7 +182,7 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
 
     public async IAsyncEnumerable<MemoryEntry> ExportAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM memories ORDER BY created_at_us, id";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -262,10 +262,20 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
 
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath }.ToString());
-        await connection.OpenAsync(cancellationToken);
+        var connection = await OpenReaderAsync(cancellationToken);
         // FULL makes every commit wait for the WAL to reach the disk: acknowledged means durable, even on power loss.
         await ExecuteAsync(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;", cancellationToken);
+        return connection;
+    }
+
+    /// <summary>
+    /// A pooled connection for reading only: in WAL mode readers do not wait for the writer (and Microsoft.Data.Sqlite
+    /// retries a busy database by itself), so it needs neither pragma, and every search saves their round trip.
+    /// </summary>
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath }.ToString());
+        await connection.OpenAsync(cancellationToken);
         return connection;
     }
 
@@ -328,7 +338,7 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
 
     private async Task<Dictionary<Guid, MemoryEntry>> ReadEntriesAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var names = ids.Select((_, i) => $"$id{i}").ToList();
         command.CommandText = $"SELECT {Columns} FROM memories WHERE id IN ({string.Join(", ", names)})";

@@ -3,21 +3,29 @@ using System.Numerics.Tensors;
 namespace Tomodachi.Memory.Storage;
 
 /// <summary>
-/// The embedded store's search structure: every vector in one contiguous row-major matrix, scored exactly
-/// with SIMD dot products (vectors are unit length, so the dot product is the cosine similarity), beside the
-/// columns the filters need. Rows are packed: a removed row is filled with the last one.
+/// The embedded store's search structure: every vector in one contiguous row-major float matrix and an 8-bit copy of
+/// it (<see cref="Int8Vectors"/>), beside the columns the filters need. A search scans the 8-bit copy (a quarter of
+/// the memory traffic, which is what bounds an exact scan) over all cores, keeps the best
+/// <see cref="CandidatesPerHit"/> × k rows, and re-scores those exactly with float SIMD dot products (vectors are
+/// unit length, so the dot product is the cosine similarity). Rows are packed: a removed row is filled with the last one.
 /// </summary>
 internal sealed class VectorIndex
 {
     // Below this many rows one core finishes before a second one would have started.
     private const int ParallelRowThreshold = 16_384;
     private const int InitialCapacity = 1_024;
+    // The 8-bit scores differ from the exact ones by far less than the gap between the k-th and the 8k-th best,
+    // so the exact top k is among these candidates (the recall test checks it on lexical vectors, the hardest case).
+    private const int CandidatesPerHit = 8;
+    private const int MinCandidates = 64;
 
     private readonly ReaderWriterLockSlim gate = new();
     private readonly Dictionary<Guid, int> rowOf = [];
     // Sessions repeat across many memories; one string per session keeps the index small.
     private readonly Dictionary<string, string> sessionPool = new(StringComparer.Ordinal);
     private float[] vectors;
+    private sbyte[] quantized;
+    private float[] scales;
     private Guid[] ids;
     private long[] createdAt;
     private Speaker[] speakers;
@@ -28,6 +36,8 @@ internal sealed class VectorIndex
     {
         Dimension = dimension;
         vectors = new float[InitialCapacity * dimension];
+        quantized = new sbyte[InitialCapacity * dimension];
+        scales = new float[InitialCapacity];
         ids = new Guid[InitialCapacity];
         createdAt = new long[InitialCapacity];
         speakers = new Speaker[InitialCapacity];
@@ -64,6 +74,7 @@ internal sealed class VectorIndex
             }
 
             vector.CopyTo(vectors.AsSpan(row * Dimension, Dimension));
+            scales[row] = Int8Vectors.Quantize(vector, quantized.AsSpan(row * Dimension, Dimension));
             ids[row] = id;
             createdAt[row] = createdAtMicroseconds;
             speakers[row] = speaker;
@@ -89,6 +100,8 @@ internal sealed class VectorIndex
             if (row != last)
             {
                 vectors.AsSpan(last * Dimension, Dimension).CopyTo(vectors.AsSpan(row * Dimension, Dimension));
+                quantized.AsSpan(last * Dimension, Dimension).CopyTo(quantized.AsSpan(row * Dimension, Dimension));
+                scales[row] = scales[last];
                 ids[row] = ids[last];
                 createdAt[row] = createdAt[last];
                 speakers[row] = speakers[last];
@@ -132,20 +145,20 @@ internal sealed class VectorIndex
             throw new ArgumentException($"Query has {query.Length} dimensions; the index holds {Dimension}.", nameof(query));
         }
 
-        var scan = new Scan(this, query, k, filter);
+        var scan = new Scan(this, query, Math.Max(k * CandidatesPerHit, MinCandidates), filter);
         gate.EnterReadLock();
         try
         {
             if (count < ParallelRowThreshold)
             {
-                return scan.Merge([scan.Run(0, count)]);
+                return scan.Rescore([scan.Run(0, count)], k);
             }
 
             var parts = Environment.ProcessorCount;
-            var best = new PriorityQueue<int, float>[parts];
+            var best = new TopCandidates[parts];
             var size = (count + parts - 1) / parts;
             Parallel.For(0, parts, part => best[part] = scan.Run(part * size, Math.Min(count, (part + 1) * size)));
-            return scan.Merge(best);
+            return scan.Rescore(best, k);
         }
         finally
         {
@@ -162,6 +175,8 @@ internal sealed class VectorIndex
 
         var capacity = Math.Max(rows, ids.Length * 2);
         Array.Resize(ref vectors, capacity * Dimension);
+        Array.Resize(ref quantized, capacity * Dimension);
+        Array.Resize(ref scales, capacity);
         Array.Resize(ref ids, capacity);
         Array.Resize(ref createdAt, capacity);
         Array.Resize(ref speakers, capacity);
@@ -179,56 +194,65 @@ internal sealed class VectorIndex
         return pooled;
     }
 
-    /// <summary>One query's scan over a range of rows, keeping the k best in a min-heap.</summary>
-    private readonly struct Scan(VectorIndex index, float[] query, int k, MemoryFilter filter)
+    /// <summary>One query's scan over a range of rows on the 8-bit copy, then the exact re-scoring of the best.</summary>
+    private readonly struct Scan(VectorIndex index, float[] query, int candidates, MemoryFilter filter)
     {
+        private readonly short[] quantizedQuery = Int8Vectors.QuantizeQuery(query);
+        private readonly bool filtered = filter.SessionId is not null || filter.Speaker is not null
+                                         || filter.CreatedAfter is not null || filter.CreatedBefore is not null;
         private readonly long after = filter.CreatedAfter is { } a ? Microseconds.FromTime(a) : long.MinValue;
         private readonly long before = filter.CreatedBefore is { } b ? Microseconds.FromTime(b) : long.MaxValue;
         private readonly float minScore = filter.MinScore ?? float.NegativeInfinity;
 
-        public PriorityQueue<int, float> Run(int from, int to)
+        public TopCandidates Run(int from, int to)
         {
-            var best = new PriorityQueue<int, float>(k + 1);
+            var best = new TopCandidates(candidates);
             var dimension = index.Dimension;
+            var rows = index.quantized.AsSpan();
+            var scales = index.scales.AsSpan();
             for (var row = from; row < to; row++)
             {
-                if (!Matches(row))
+                if (filtered && !Matches(row))
                 {
                     continue;
                 }
 
-                var score = TensorPrimitives.Dot(index.vectors.AsSpan(row * dimension, dimension), query);
-                if (score < minScore)
+                // The query's own scale is the same for every row, so it is left out of the ranking.
+                var score = Int8Vectors.Dot(rows.Slice(row * dimension, dimension), quantizedQuery) * scales[row];
+                if (score > best.Bar)
                 {
-                    continue;
-                }
-
-                if (best.Count < k)
-                {
-                    best.Enqueue(row, score);
-                }
-                else if (best.TryPeek(out _, out var worst) && score > worst)
-                {
-                    best.DequeueEnqueue(row, score);
+                    best.Offer(row, score);
                 }
             }
 
             return best;
         }
 
-        public IReadOnlyList<(Guid Id, float Score)> Merge(PriorityQueue<int, float>[] parts)
+        /// <summary>The exact cosine of every candidate; the best <paramref name="k"/> at or above the minimum score.</summary>
+        public IReadOnlyList<(Guid Id, float Score)> Rescore(TopCandidates[] parts, int k)
         {
-            var all = new List<(Guid Id, float Score)>();
+            var dimension = index.Dimension;
+            var scored = new List<(int Row, float Score)>(parts.Sum(p => p.Count));
             foreach (var part in parts)
             {
-                foreach (var (row, score) in part.UnorderedItems)
+                foreach (var row in part.Rows)
                 {
-                    all.Add((index.ids[row], score));
+                    var score = TensorPrimitives.Dot(index.vectors.AsSpan(row * dimension, dimension), query);
+                    if (score >= minScore)
+                    {
+                        scored.Add((row, score));
+                    }
                 }
             }
 
-            all.Sort((x, y) => y.Score.CompareTo(x.Score));
-            return all.Count > k ? all[..k] : all;
+            scored.Sort((x, y) => y.Score.CompareTo(x.Score));
+            var hits = new List<(Guid Id, float Score)>(Math.Min(k, scored.Count));
+            foreach (var (row, score) in scored.Take(k))
+            {
+                hits.Add((index.ids[row], score));
+            }
+
+            return hits;
         }
 
         private bool Matches(int row) =>

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Tomodachi.Inference.Models.Download;
+using Tomodachi.Models.Download;
 
 namespace Tomodachi.Inference.Tests.Download;
 

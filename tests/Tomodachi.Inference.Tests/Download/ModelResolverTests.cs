@@ -3,8 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Tomodachi.Inference.Extensions;
-using Tomodachi.Inference.Models.Download;
+using Tomodachi.Models.Download;
 
 namespace Tomodachi.Inference.Tests.Download;
 
@@ -41,7 +40,7 @@ public sealed class ModelResolverTests : IAsyncLifetime
             ["Inference:Download:StallTimeout"] = stallTimeout.ToString("c"),
         });
         builder.Logging.AddProvider(logs);
-        builder.AddModelDownloads();
+        builder.AddModelDownloads("Inference");
         return builder.Services.BuildServiceProvider();
     }
 

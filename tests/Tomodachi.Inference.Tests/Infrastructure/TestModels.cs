@@ -1,5 +1,5 @@
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Models.Gguf;
+using Tomodachi.Models.Gguf;
 
 namespace Tomodachi.Inference.Tests.Infrastructure;
 

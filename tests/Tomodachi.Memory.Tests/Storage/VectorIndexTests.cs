@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Tomodachi.Memory.Embeddings;
 using Tomodachi.Memory.Storage;
 
 namespace Tomodachi.Memory.Tests.Storage;
@@ -28,6 +29,41 @@ public sealed class VectorIndexTests
 
         var expected = vectors.OrderByDescending(v => TensorPrimitives.Dot(v.Value, query)).Take(10).Select(v => v.Key);
         Assert.Equal(expected, hits.Select(h => h.Id));
+    }
+
+    [Fact]
+    public void The_8_bit_first_pass_loses_none_of_the_exact_top_k_on_lexical_memories()
+    {
+        // Lexical vectors of short sentences over a small vocabulary are the hard case for the 8-bit pass: few
+        // non-zero dimensions (coarse steps) and many memories scoring nearly alike.
+        var random = new Random(11);
+        var words = Enumerable.Range(0, 400).Select(i => $"w{i * 7919 % 10007}").ToArray();
+        string Sentence(int length) => string.Join(' ', Enumerable.Range(0, length).Select(_ => words[random.Next(words.Length)]));
+        var index = new VectorIndex(LexicalEmbedder.Dimensions);
+        var vectors = new List<(Guid Id, float[] Vector)>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var vector = LexicalEmbedder.Embed(Sentence(random.Next(4, 14)));
+            var id = Guid.NewGuid();
+            vectors.Add((id, vector));
+            index.Upsert(id, vector, i, Speaker.Note, "");
+        }
+
+        var found = 0;
+        var wanted = 0;
+        for (var q = 0; q < 100; q++)
+        {
+            var query = LexicalEmbedder.Embed(Sentence(random.Next(2, 7)));
+            var exact = vectors.Select(v => TensorPrimitives.Dot(v.Vector, query)).OrderDescending().Take(10).ToList();
+
+            var hits = index.Search(query, 10, MemoryFilter.None);
+
+            // Compared by score, so memories tied at the 10th place count whichever of them is returned.
+            wanted += exact.Count;
+            found += exact.Zip(hits, (e, h) => Math.Abs(e - h.Score) < 1e-5f).Count(same => same);
+        }
+
+        Assert.True(found == wanted, $"Recall {found} of {wanted} against the exact scan.");
     }
 
     [Fact]

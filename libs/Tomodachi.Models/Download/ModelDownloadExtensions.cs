@@ -1,18 +1,25 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Tomodachi.Inference.Models.Download;
+using Microsoft.Extensions.Hosting;
 
-namespace Tomodachi.Inference.Extensions;
+namespace Tomodachi.Models.Download;
 
 /// <summary>Registers the model resolver, the downloader behind it and the download progress.</summary>
 public static class ModelDownloadExtensions
 {
-    public static IHostApplicationBuilder AddModelDownloads(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Binds <c>{serviceSection}:Download</c> and <c>{serviceSection}:ModelCache</c>, so every service that runs a
+    /// model keeps its own settings while sharing the default cache, <c>~/.cache/tomodachi/models</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddModelDownloads(this IHostApplicationBuilder builder, string serviceSection)
     {
         builder.Services.AddOptions<ModelDownloadOptions>()
-            .BindConfiguration(ModelDownloadOptions.SectionName)
+            .BindConfiguration($"{serviceSection}:{ModelDownloadOptions.SubsectionName}")
             .Configure<IConfiguration>((options, configuration) =>
             {
-                if (configuration[ModelDownloadOptions.ModelCacheKey] is { Length: > 0 } cache)
+                options.ServiceSection = serviceSection;
+                if (configuration[$"{serviceSection}:{ModelDownloadOptions.ModelCacheName}"] is { Length: > 0 } cache)
                 {
                     options.CacheDirectory = cache;
                 }

@@ -1,4 +1,4 @@
-namespace Tomodachi.Inference.Models.Gguf;
+namespace Tomodachi.Models.Gguf;
 
 /// <summary>
 /// A SentencePiece-style ("llama") vocabulary: unknown/BOS/EOS, the 256 byte-fallback tokens, then pieces. Byte

@@ -1,6 +1,10 @@
-namespace Tomodachi.Inference.Models.Gguf;
+namespace Tomodachi.Models.Gguf;
 
 /// <summary>What a GGUF file says about itself, read without loading the weights.</summary>
+/// <param name="PoolingType">
+/// <c>{architecture}.pooling_type</c> as llama.cpp numbers it (0 none or unset, 1 mean, 2 CLS, 3 last): embedding
+/// models name the pooling they were trained with.
+/// </param>
 public sealed record GgufFileInfo(
     string Path,
     string Architecture,
@@ -10,4 +14,5 @@ public sealed record GgufFileInfo(
     uint ContextLength,
     uint VocabSize,
     ulong FileSizeBytes,
-    string? ChatTemplate);
+    string? ChatTemplate,
+    uint PoolingType = 0);

@@ -1,12 +1,13 @@
 using LLama.Native;
+using Microsoft.Extensions.Logging;
 
-namespace Tomodachi.Inference.Models;
+namespace Tomodachi.Models.Llama;
 
 /// <summary>
 /// Routes llama.cpp's own log lines into ILogger. The callback has to be set before the native library loads,
 /// otherwise llama.cpp prints straight to stderr; it is process-wide, so it forwards to whichever logger is current.
 /// </summary>
-internal static class LlamaNative
+public static class LlamaNative
 {
     private static readonly Lock Gate = new();
     private static ILogger? _logger;

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Tomodachi.Inference.Models.Gguf;
+namespace Tomodachi.Models.Gguf;
 
 /// <summary>
 /// Writes a llama-architecture GGUF file with random F32 weights. The demo model, the tests and the benchmarks all

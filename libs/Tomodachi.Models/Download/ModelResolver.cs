@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Tomodachi.Inference.Models.Download;
+namespace Tomodachi.Models.Download;
 
 /// <summary>
 /// Turns the configured model spec into a local GGUF path: a local path as it is, an <c>hf:</c> spec by

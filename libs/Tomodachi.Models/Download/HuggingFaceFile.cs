@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Tomodachi.Inference.Models.Download;
+namespace Tomodachi.Models.Download;
 
 /// <summary>A GGUF file in a Hugging Face repository, named by a spec <c>hf:&lt;owner&gt;/&lt;repo&gt;/&lt;file&gt;.gguf</c>.</summary>
 public sealed partial record HuggingFaceFile(string Owner, string Repository, string FilePath)

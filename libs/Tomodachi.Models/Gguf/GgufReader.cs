@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Tomodachi.Inference.Models.Gguf;
+namespace Tomodachi.Models.Gguf;
 
 /// <summary>
 /// Reads a GGUF file's header, metadata and tensor table, and checks that every tensor's data lies inside the file.
@@ -102,7 +102,8 @@ public static class GgufReader
                 ? (uint)length.Count
                 : UInt(metadata, $"{architecture}.vocab_size"),
             FileSizeBytes: (ulong)fileLength,
-            ChatTemplate: metadata.TryGetValue("tokenizer.chat_template", out var template) ? template as string : null);
+            ChatTemplate: metadata.TryGetValue("tokenizer.chat_template", out var template) ? template as string : null,
+            PoolingType: UInt(metadata, $"{architecture}.pooling_type"));
     }
 
     /// <summary>The weight type holding the most elements: what people call the model's quantization.</summary>

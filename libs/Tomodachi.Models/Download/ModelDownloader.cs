@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Tomodachi.Inference.Models.Download;
+namespace Tomodachi.Models.Download;
 
 /// <summary>
 /// Fetches one file over HTTP into a <c>.part</c> file, resuming with a Range request after a dropped connection

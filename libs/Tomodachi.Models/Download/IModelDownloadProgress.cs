@@ -1,4 +1,4 @@
-namespace Tomodachi.Inference.Models.Download;
+namespace Tomodachi.Models.Download;
 
 /// <summary>The state of the latest model download, for status streams and dashboards.</summary>
 public interface IModelDownloadProgress

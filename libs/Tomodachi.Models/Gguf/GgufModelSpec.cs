@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Tomodachi.Inference.Models.Gguf;
+namespace Tomodachi.Models.Gguf;
 
 /// <summary>
 /// The shape of a generated llama model. Widths that are multiples of 32 keep the file quantizable to Q8_0/Q4_0.

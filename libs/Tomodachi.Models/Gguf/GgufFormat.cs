@@ -1,4 +1,4 @@
-namespace Tomodachi.Inference.Models.Gguf;
+namespace Tomodachi.Models.Gguf;
 
 /// <summary>Constants of the GGUF container format (ggml docs/gguf.md).</summary>
 internal static class GgufFormat

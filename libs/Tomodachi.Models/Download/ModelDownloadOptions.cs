@@ -1,15 +1,18 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Tomodachi.Inference.Models.Download;
+namespace Tomodachi.Models.Download;
 
 /// <summary>
-/// Where <c>hf:</c> models come from and where they are kept: <c>Inference:Download:*</c>, plus the model cache
-/// directory <c>Inference:ModelCache</c>.
+/// Where <c>hf:</c> models come from and where they are kept: <c>{service}:Download:*</c>, plus the model cache
+/// directory <c>{service}:ModelCache</c> (e.g. <c>Inference:ModelCache</c>).
 /// </summary>
 public sealed class ModelDownloadOptions : IValidatableObject
 {
-    public const string SectionName = "Inference:Download";
-    public const string ModelCacheKey = "Inference:ModelCache";
+    public const string SubsectionName = "Download";
+    public const string ModelCacheName = "ModelCache";
+
+    /// <summary>The service's own section ("Inference", "Memory"), so messages name the key to fix. Not bound.</summary>
+    public string ServiceSection { get; internal set; } = "";
 
     /// <summary>The Hugging Face Hub, or a mirror with the same <c>/{owner}/{repo}/resolve/main/{file}</c> layout.</summary>
     [Required]
@@ -36,12 +39,12 @@ public sealed class ModelDownloadOptions : IValidatableObject
     {
         if (BaseUrl is { IsAbsoluteUri: false } || BaseUrl?.Scheme is not ("http" or "https"))
         {
-            yield return new ValidationResult($"{SectionName}:BaseUrl must be an absolute http(s) URL, not '{BaseUrl}'.", [nameof(BaseUrl)]);
+            yield return new ValidationResult($"{ServiceSection}:{SubsectionName}:BaseUrl must be an absolute http(s) URL, not '{BaseUrl}'.", [nameof(BaseUrl)]);
         }
 
         if (!Path.IsPathFullyQualified(CacheDirectory))
         {
-            yield return new ValidationResult($"{ModelCacheKey} must be an absolute directory path, not '{CacheDirectory}'.", [nameof(CacheDirectory)]);
+            yield return new ValidationResult($"{ServiceSection}:{ModelCacheName} must be an absolute directory path, not '{CacheDirectory}'.", [nameof(CacheDirectory)]);
         }
     }
 }

@@ -1,0 +1,61 @@
+using Grpc.Core;
+using Tomodachi.Inference.V1;
+
+namespace Tomodachi.Benchmarks;
+
+/// <summary>The processes a benchmark talks to: the inference service alone, or behind the gateway.</summary>
+public static class BenchmarkServices
+{
+    private const int InferencePort = 5291;
+    private const int GatewayPort = 5293;
+
+    /// <param name="modelPath">The GGUF to serve; empty for the demo model, generated into <paramref name="modelCache"/>.</param>
+    public static ServiceProcess StartInference(
+        string modelPath, int threads, string orchestrator, TimeSpan streamFlushInterval,
+        IReadOnlyDictionary<string, string>? environment = null, string? modelCache = null) =>
+        ServiceProcess.Start("Tomodachi.Inference", InferencePort, [
+            $"--Inference:Model={modelPath}",
+            $"--Inference:ModelCache={modelCache ?? Path.GetDirectoryName(modelPath)}",
+            $"--Inference:Threads={threads}",
+            $"--Inference:BatchThreads={threads}",
+            "--Inference:ContextSize=512",
+            $"--Inference:OrchestratorMode={orchestrator}",
+            $"--Inference:StreamFlushInterval={streamFlushInterval}",
+            // Benchmark turns belong beside the benchmark's models, never in the owner's journal.
+            $"--Inference:Journal:Path={Path.Combine(modelCache ?? Path.GetDirectoryName(modelPath)!, "journal.db")}",
+            // No memory service in the benchmark: a closed port fails at once and costs the turn nothing measurable.
+            "--services:memory:grpc:0=http://127.0.0.1:9",
+        ], environment);
+
+    /// <summary>The gateway in front of <paramref name="inference"/>, as browsers and gRPC clients reach it.</summary>
+    public static ServiceProcess StartGateway(ServiceProcess inference) =>
+        ServiceProcess.Start("Tomodachi.Gateway", GatewayPort, [
+            $"--Services:inference:grpc:0={inference.GrpcAddress}",
+            $"--Services:inference:http:0={inference.HttpAddress}",
+        ]);
+
+    /// <summary>Polls GetModel (through whatever <paramref name="client"/> points at) for up to two minutes.</summary>
+    public static async Task WaitUntilLoadedAsync(
+        ServiceProcess inference, InferenceService.InferenceServiceClient client, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 240; attempt++)
+        {
+            try
+            {
+                var model = (await client.GetModelAsync(new GetModelRequest(), cancellationToken: cancellationToken)).Model;
+                if (model.Loaded)
+                {
+                    return;
+                }
+            }
+            catch (RpcException) when (!inference.HasExited)
+            {
+                // Not listening yet (or the gateway is not).
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+
+        throw new TimeoutException("The service did not load the model within two minutes.");
+    }
+}

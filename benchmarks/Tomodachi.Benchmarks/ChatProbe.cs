@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Tomodachi.Inference.V1;
+
+namespace Tomodachi.Benchmarks;
+
+/// <summary>One measured chat as a gRPC client sees it.</summary>
+public sealed record ChatSample(double ClientTokensPerSecond, TurnStats Stats);
+
+public static class ChatProbe
+{
+    public const int GeneratedTokens = 128;
+
+    /// <summary>
+    /// One chat; the client-side rate is the tokens after the first over the time from the first delta to the last
+    /// (a delta may carry several tokens, so the tokens come from the stats, not from counting deltas).
+    /// </summary>
+    public static async Task<ChatSample> ChatAsync(InferenceService.InferenceServiceClient client, string session, CancellationToken cancellationToken)
+    {
+        var request = new ChatRequest
+        {
+            SessionId = session,
+            Message = "Tell me a long story about a fox who learns to sail across the sea.",
+            MaxTokens = GeneratedTokens,
+            Sampling = new Sampling { Seed = 7 },
+        };
+        using var call = client.Chat(request, cancellationToken: cancellationToken);
+        var clock = new Stopwatch();
+        TurnStats? stats = null;
+        var last = TimeSpan.Zero;
+        await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            if (response.EventCase == ChatResponse.EventOneofCase.Delta)
+            {
+                clock.Start(); // Runs from the first delta on; later calls do nothing.
+                last = clock.Elapsed;
+            }
+            else
+            {
+                stats = response.Stats;
+            }
+        }
+
+        if (stats is null)
+        {
+            throw new InvalidOperationException("The chat ended without stats.");
+        }
+
+        return new ChatSample(last > TimeSpan.Zero ? (stats.CompletionTokens - 1.0) / last.TotalSeconds : 0, stats);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> chats one after another, after one unmeasured chat: the first turn of a process pays
+    /// for JIT compilation on both sides, which is start-up cost, not speed.
+    /// </summary>
+    public static async Task<IReadOnlyList<ChatSample>> SequentialAsync(
+        InferenceService.InferenceServiceClient client, string name, int count, CancellationToken cancellationToken)
+    {
+        await ChatAsync(client, $"{name}-warmup", cancellationToken);
+        var samples = new List<ChatSample>();
+        for (var run = 0; run < count; run++)
+        {
+            samples.Add(await ChatAsync(client, $"{name}-{run}", cancellationToken));
+        }
+
+        return samples;
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
+    }
+}
