@@ -13,7 +13,13 @@ public static class GgufReader
     private const ulong MaxStringBytes = 64 * 1024 * 1024;
 
     /// <summary>Reads <paramref name="path"/>; throws <see cref="InvalidModelFileException"/> with the reason on a bad file.</summary>
-    public static GgufFileInfo Read(string path)
+    public static GgufFileInfo Read(string path) => Describe(ReadHeader(path));
+
+    /// <summary>
+    /// The metadata and tensor table of <paramref name="path"/>, e.g. to check a LoRA adapter against its base model;
+    /// throws <see cref="InvalidModelFileException"/> with the reason on a bad file.
+    /// </summary>
+    public static GgufHeader ReadHeader(string path)
     {
         if (!File.Exists(path))
         {
@@ -32,7 +38,7 @@ public static class GgufReader
         }
     }
 
-    private static GgufFileInfo Read(string path, BinaryReader reader, long fileLength)
+    private static GgufHeader Read(string path, BinaryReader reader, long fileLength)
     {
         if (fileLength < 8 || reader.ReadUInt32() != GgufFormat.Magic)
         {
@@ -55,23 +61,23 @@ public static class GgufReader
         }
 
         var alignment = metadata.TryGetValue("general.alignment", out var a) ? Convert.ToInt32(a) : GgufFormat.DefaultAlignment;
-        var tensors = new List<(string Name, uint Type, ulong Elements, ulong Offset)>();
+        var tensors = new List<GgufTensorInfo>();
         for (ulong i = 0; i < tensorCount; i++)
         {
             var name = ReadString(reader);
-            var dimensions = reader.ReadUInt32();
-            if (dimensions > 8)
+            var dimensionCount = reader.ReadUInt32();
+            if (dimensionCount > 8)
             {
-                throw new InvalidModelFileException($"Tensor '{name}' claims {dimensions} dimensions; the file is corrupt: {path}");
+                throw new InvalidModelFileException($"Tensor '{name}' claims {dimensionCount} dimensions; the file is corrupt: {path}");
             }
 
-            ulong elements = 1;
-            for (var d = 0; d < dimensions; d++)
+            var dimensions = new ulong[dimensionCount];
+            for (var d = 0; d < dimensionCount; d++)
             {
-                elements *= reader.ReadUInt64();
+                dimensions[d] = reader.ReadUInt64();
             }
 
-            tensors.Add((name, reader.ReadUInt32(), elements, reader.ReadUInt64()));
+            tensors.Add(new GgufTensorInfo(name, dimensions, reader.ReadUInt32(), reader.ReadUInt64()));
         }
 
         var dataStart = GgufFormat.Align(reader.BaseStream.Position, alignment);
@@ -85,24 +91,30 @@ public static class GgufReader
             }
         }
 
-        var architecture = metadata.TryGetValue("general.architecture", out var arch) ? (string)arch : "";
+        var architecture = metadata.TryGetValue("general.architecture", out var arch) ? arch as string ?? "" : "";
         if (architecture.Length == 0)
         {
             throw new InvalidModelFileException($"The model file names no general.architecture: {path}");
         }
 
+        return new GgufHeader(path, architecture, metadata, tensors, fileLength);
+    }
+
+    private static GgufFileInfo Describe(GgufHeader header)
+    {
+        var (path, architecture, metadata, tensors) = (header.Path, header.Architecture, header.Metadata, header.Tensors);
         return new GgufFileInfo(
             Path: path,
             Architecture: architecture,
-            Name: metadata.TryGetValue("general.name", out var n) ? n as string : null,
+            Name: header.String("general.name"),
             ParameterCount: tensors.Aggregate(0UL, (sum, t) => sum + t.Elements),
             Quantization: DominantType(tensors.Select(t => (t.Type, t.Elements))),
             ContextLength: UInt(metadata, $"{architecture}.context_length"),
             VocabSize: metadata.TryGetValue("tokenizer.ggml.tokens", out var tokens) && tokens is ArrayLength length
                 ? (uint)length.Count
                 : UInt(metadata, $"{architecture}.vocab_size"),
-            FileSizeBytes: (ulong)fileLength,
-            ChatTemplate: metadata.TryGetValue("tokenizer.chat_template", out var template) ? template as string : null,
+            FileSizeBytes: (ulong)header.FileLength,
+            ChatTemplate: header.String("tokenizer.chat_template"),
             PoolingType: UInt(metadata, $"{architecture}.pooling_type"));
     }
 
@@ -114,7 +126,7 @@ public static class GgufReader
             .Select(g => GgufFormat.TensorTypeName(g.Key))
             .FirstOrDefault() ?? "none";
 
-    private static uint UInt(Dictionary<string, object> metadata, string key) =>
+    private static uint UInt(IReadOnlyDictionary<string, object> metadata, string key) =>
         metadata.TryGetValue(key, out var value) && value is not string and not ArrayLength ? Convert.ToUInt32(value) : 0;
 
     private static ulong Bounded(ulong value, string what) =>

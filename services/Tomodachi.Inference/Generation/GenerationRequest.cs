@@ -44,4 +44,16 @@ public sealed record GenerationResult(
     long? PromptEvaluatedAt,
     long? FirstTokenAt,
     long? LastTokenAt,
-    int PeakBatchSequences);
+    int PeakBatchSequences)
+{
+    /// <summary>Time from the first sampled token to the last.</summary>
+    public TimeSpan GenerationTime(TimeProvider time) =>
+        FirstTokenAt is { } first && LastTokenAt is { } last ? time.GetElapsedTime(first, last) : TimeSpan.Zero;
+
+    /// <summary>
+    /// Tokens per second of generation. The first token comes from the prompt's decode; only the ones after it take
+    /// generation time.
+    /// </summary>
+    public double GenerationTokensPerSecond(TimeProvider time) =>
+        CompletionTokens > 1 && GenerationTime(time) is { TotalSeconds: > 0 } generation ? (CompletionTokens - 1) / generation.TotalSeconds : 0;
+}

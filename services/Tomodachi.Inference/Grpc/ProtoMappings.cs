@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Models;
 using Tomodachi.Models.Download;
 using Tomodachi.Inference.Configuration;
@@ -10,6 +11,14 @@ namespace Tomodachi.Inference.Grpc;
 /// <summary>Domain records to contract messages.</summary>
 internal static class ProtoMappings
 {
+    public static StopReason ToProto(this GenerationStop stop) => stop switch
+    {
+        GenerationStop.EndOfGeneration => StopReason.EndOfGeneration,
+        GenerationStop.MaxTokens => StopReason.MaxTokens,
+        GenerationStop.ContextFull => StopReason.ContextFull,
+        _ => StopReason.Cancelled,
+    };
+
     public static ModelInfo ToProto(this ModelDescription model) => new()
     {
         Id = model.Id,

@@ -1,16 +1,28 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Tomodachi.Inference.Configuration;
+using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Tuning;
+using Tomodachi.Inference.Tuning.Comparison;
 using Tomodachi.Inference.Tuning.Datasets;
 using Tomodachi.Inference.Tuning.Findings;
 using Tomodachi.Tuning.V1;
 
 namespace Tomodachi.Inference.Grpc;
 
-/// <summary>The gRPC surface of the fine-tuning insights: ratings, findings and data set export.</summary>
-public sealed class TuningGrpcService(ITurnJournal journal, FindingsAnalyzer analyzer, DatasetExporter exporter)
-    : TuningService.TuningServiceBase
+/// <summary>The gRPC surface of the fine-tuning insights: ratings, findings, data set export and the adapter comparison.</summary>
+public sealed class TuningGrpcService(
+    ITurnJournal journal,
+    FindingsAnalyzer analyzer,
+    DatasetExporter exporter,
+    ComparisonRunner comparisons,
+    IComparisonStore comparisonStore,
+    IOptions<InferenceOptions> inference) : TuningService.TuningServiceBase
 {
+    /// <summary>The most an adapter may be scaled by, as for a persona's AdapterScale.</summary>
+    private const float MaxAdapterScale = 4f;
+
     public override async Task<RateTurnResponse> RateTurn(RateTurnRequest request, ServerCallContext context)
     {
         if (request.TurnId.Length == 0)
@@ -89,6 +101,59 @@ public sealed class TuningGrpcService(ITurnJournal journal, FindingsAnalyzer ana
             throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
         }
     }
+
+    public override async Task CompareAdapter(CompareAdapterRequest request, IServerStreamWriter<CompareAdapterResponse> responseStream, ServerCallContext context)
+    {
+        var contextSize = inference.Value.ContextSize;
+        if (request.MaxTokens > contextSize)
+        {
+            throw Invalid($"max_tokens must be 1 to {contextSize} (the context of a reply), or 0 for Inference:Tuning:ComparisonMaxTokens; it was {request.MaxTokens}.");
+        }
+
+        if (!(request.AdapterScale is >= 0 and <= MaxAdapterScale))
+        {
+            throw Invalid($"adapter_scale must be 0 to {MaxAdapterScale} (0 uses the persona's AdapterScale); it was {request.AdapterScale}.");
+        }
+
+        var settings = new ComparisonSettings(
+            Persona: NullIfEmpty(request.Persona),
+            AdapterPath: NullIfEmpty(request.AdapterPath),
+            AdapterScale: request.AdapterScale > 0 ? request.AdapterScale : null,
+            PromptSuitePath: NullIfEmpty(request.PromptSuitePath),
+            MaxTokens: request.MaxTokens > 0 ? (int)request.MaxTokens : null);
+        ComparisonReport report;
+        try
+        {
+            report = await comparisons.RunAsync(settings,
+                (progress, ct) => new ValueTask(responseStream.WriteAsync(new CompareAdapterResponse { Progress = progress }, ct)),
+                context.CancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(e.Message);
+        }
+        catch (ComparisonRejectedException e)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+        }
+        catch (Exception e) when (e is ComparisonBusyException or QueueFullException)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, e.Message));
+        }
+        catch (ObjectDisposedException)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "The model was unloaded during the comparison."));
+        }
+
+        await responseStream.WriteAsync(new CompareAdapterResponse { Report = report }, context.CancellationToken);
+    }
+
+    public override async Task<GetLastComparisonResponse> GetLastComparison(GetLastComparisonRequest request, ServerCallContext context) =>
+        await comparisonStore.GetLastAsync(context.CancellationToken) is { } report
+            ? new GetLastComparisonResponse { Report = report }
+            : throw new RpcException(new Status(StatusCode.NotFound, ComparisonDownload.NoReportYet));
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     private static Rating ToRating(int rating) => rating switch
     {

@@ -34,6 +34,9 @@ public interface ITurnJournal
     /// <summary>Number of turns journaled so far.</summary>
     Task<long> CountAsync(CancellationToken ct);
 
+    /// <summary>Number of turns started at or after <paramref name="since"/> and before <paramref name="until"/>.</summary>
+    Task<long> CountAsync(Google.Protobuf.WellKnownTypes.Timestamp since, Google.Protobuf.WellKnownTypes.Timestamp until, CancellationToken ct);
+
     /// <summary>
     /// Stores the owner's rating of a turn: <see cref="TurnRating.ThumbsUp"/>, <see cref="TurnRating.ThumbsDown"/>,
     /// or <see cref="TurnRating.None"/> to clear it. False when no turn has the id.

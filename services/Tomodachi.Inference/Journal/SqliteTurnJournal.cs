@@ -159,6 +159,14 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
         return (long)(await count.ExecuteScalarAsync(ct))!;
     }
 
+    public async Task<long> CountAsync(Google.Protobuf.WellKnownTypes.Timestamp since, Google.Protobuf.WellKnownTypes.Timestamp until, CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT count(*) FROM turns WHERE {string.Join(" AND ", SessionAndTimeConditions(count, null, since, until))}";
+        return (long)(await count.ExecuteScalarAsync(ct))!;
+    }
+
     public void Dispose()
     {
         writer.Dispose();

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Tomodachi.Inference.Generation;
+using Tomodachi.Inference.Grpc;
 using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Memory;
 using Tomodachi.Inference.Models;
@@ -112,7 +113,7 @@ public sealed class ChatPipeline(
         GenerationResult result, long started, DateTimeOffset startedAt, TimeSpan orchestratorTime, TimeSpan retrievalTime)
     {
         var promptEval = result.PromptEvaluatedAt is { } evaluated ? time.GetElapsedTime(result.PromptEvalStarted, evaluated) : TimeSpan.Zero;
-        var generation = result is { FirstTokenAt: { } first, LastTokenAt: { } last } ? time.GetElapsedTime(first, last) : TimeSpan.Zero;
+        var generation = result.GenerationTime(time);
         var stats = new TurnStats
         {
             TurnId = Guid.CreateVersion7(startedAt).ToString(),
@@ -124,18 +125,9 @@ public sealed class ChatPipeline(
             RetrievalMs = retrievalTime.TotalMilliseconds,
             GenerationMs = generation.TotalMilliseconds,
             PromptEvalMs = promptEval.TotalMilliseconds,
-            // The first token comes from the prompt's decode; only the ones after it take generation time.
-            GenerationTokensPerSecond = result.CompletionTokens > 1 && generation > TimeSpan.Zero
-                ? (result.CompletionTokens - 1) / generation.TotalSeconds
-                : 0,
+            GenerationTokensPerSecond = result.GenerationTokensPerSecond(time),
             PromptTokensPerSecond = promptEval > TimeSpan.Zero ? promptTokens / promptEval.TotalSeconds : 0,
-            StopReason = result.Stop switch
-            {
-                GenerationStop.EndOfGeneration => StopReason.EndOfGeneration,
-                GenerationStop.MaxTokens => StopReason.MaxTokens,
-                GenerationStop.ContextFull => StopReason.ContextFull,
-                _ => StopReason.Cancelled,
-            },
+            StopReason = result.Stop.ToProto(),
             ModelId = model.Description.Id,
             Persona = persona.Name,
             Adapter = persona.AdapterPath is { Length: > 0 } path ? Path.GetFileNameWithoutExtension(path) : "",

@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Tomodachi.Inference.Tuning;
 
-/// <summary>Thresholds of the findings analyzer (configuration section <c>Inference:Tuning</c>).</summary>
+/// <summary>
+/// Thresholds of the findings analyzer and settings of the base-vs-adapter comparison (configuration section
+/// <c>Inference:Tuning</c>).
+/// </summary>
 public sealed class TuningOptions : IValidatableObject
 {
     public const string SectionName = "Inference:Tuning";
@@ -58,6 +61,37 @@ public sealed class TuningOptions : IValidatableObject
     /// <summary>How straight the growth must be (R² of the fitted line) to call it linear rather than noise.</summary>
     [Range(0.0, 1.0)]
     public double RssLinearity { get; set; } = 0.8;
+
+    /// <summary>How often the memory service's count and size are sampled into the journal database.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MemorySampleInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Memory-service samples in the window needed before memory growth is judged.</summary>
+    [Range(2, 100_000)]
+    public int MinMemorySamples { get; set; } = 10;
+
+    /// <summary>Memories a chat turn is expected to add: the user's message and the reply.</summary>
+    [Range(0.1, 100.0)]
+    public double ExpectedMemoriesPerTurn { get; set; } = 2;
+
+    /// <summary>How many times the expected growth the memories added in a window may reach before it is a finding.</summary>
+    [Range(1.0, 1000.0)]
+    public double MemoryGrowthFactor { get; set; } = 1.5;
+
+    /// <summary>
+    /// The comparison's prompt suite: one prompt per non-empty line, # starts a comment. A relative path is resolved
+    /// against the service's directory, where the default suite ships.
+    /// </summary>
+    [Required]
+    public string PromptSuitePath { get; set; } = "Tuning/Comparison/companion-prompts.txt";
+
+    /// <summary>Most tokens per reply of a comparison when the request sets none.</summary>
+    [Range(1, 131_072)]
+    public int ComparisonMaxTokens { get; set; } = 64;
+
+    /// <summary>Most prompts a suite may hold: each costs two replies.</summary>
+    [Range(1, 10_000)]
+    public int MaxSuitePrompts { get; set; } = 100;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

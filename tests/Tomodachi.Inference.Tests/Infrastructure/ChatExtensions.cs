@@ -9,13 +9,19 @@ public static class ChatExtensions
     public static async Task<List<ChatResponse>> ChatToEndAsync(this InferenceService.InferenceServiceClient client, ChatRequest request)
     {
         using var call = client.Chat(request, deadline: DateTime.UtcNow.AddMinutes(2));
-        var responses = new List<ChatResponse>();
-        while (responses.Count < 10_000 && await call.ResponseStream.MoveNext(CancellationToken.None))
+        return await call.ResponseStream.ToListAsync(10_000);
+    }
+
+    /// <summary>Every message of a server stream, at most <paramref name="max"/>.</summary>
+    public static async Task<List<T>> ToListAsync<T>(this IAsyncStreamReader<T> stream, int max)
+    {
+        var messages = new List<T>();
+        while (messages.Count < max && await stream.MoveNext(CancellationToken.None))
         {
-            responses.Add(call.ResponseStream.Current);
+            messages.Add(stream.Current);
         }
 
-        return responses;
+        return messages;
     }
 
     /// <summary>The reply: every delta, in order.</summary>

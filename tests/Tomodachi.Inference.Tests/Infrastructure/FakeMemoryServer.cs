@@ -15,8 +15,8 @@ namespace Tomodachi.Inference.Tests.Infrastructure;
 
 /// <summary>
 /// A stand-in for the memory service over real gRPC framing on a real HTTP/2 socket: it answers Search with fixed
-/// memories (optionally after a delay) and records StoreBatch calls. The memory service itself lives on another
-/// branch; this speaks its contract byte for byte.
+/// memories (optionally after a delay), records StoreBatch calls, and answers GetStats with <see cref="Stats"/>
+/// (or UNAVAILABLE while <see cref="StatsUnavailable"/> is set). It speaks the memory contract byte for byte.
 /// </summary>
 public sealed class FakeMemoryServer : IAsyncDisposable
 {
@@ -28,6 +28,10 @@ public sealed class FakeMemoryServer : IAsyncDisposable
     public TimeSpan SearchDelay { get; set; }
     public ConcurrentQueue<StoreBatchRequest> Stored { get; } = new();
     public ConcurrentQueue<SearchRequest> Searches { get; } = new();
+    public MemoryStats Stats { get; set; } = new();
+    public bool StatsUnavailable { get; set; }
+    public int StatsCalls => Volatile.Read(ref _statsCalls);
+    private int _statsCalls;
     public string Address => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
     public static async Task<FakeMemoryServer> StartAsync(IReadOnlyList<string> memories)
@@ -65,9 +69,18 @@ public sealed class FakeMemoryServer : IAsyncDisposable
                 Stored.Enqueue(request);
                 response = new StoreBatchResponse { Ids = { request.Memories.Select(_ => Guid.NewGuid().ToString()) } };
                 break;
+            case "GetStats":
+                Interlocked.Increment(ref _statsCalls);
+                if (StatsUnavailable)
+                {
+                    await RefuseAsync(context, "14");
+                    return;
+                }
+
+                response = new GetStatsResponse { Stats = Stats };
+                break;
             default:
-                context.Response.ContentType = "application/grpc";
-                context.Response.AppendTrailer("grpc-status", "12");
+                await RefuseAsync(context, "12");
                 return;
         }
 
@@ -80,5 +93,12 @@ public sealed class FakeMemoryServer : IAsyncDisposable
         context.Response.AppendTrailer("grpc-status", "0");
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    private static async Task RefuseAsync(HttpContext context, string status)
+    {
+        context.Response.ContentType = "application/grpc";
+        await context.Response.StartAsync(context.RequestAborted);
+        context.Response.AppendTrailer("grpc-status", status);
+    }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

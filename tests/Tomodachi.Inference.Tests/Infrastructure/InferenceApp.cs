@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Tomodachi.Inference.V1;
+using Tomodachi.Tuning.V1;
 
 namespace Tomodachi.Inference.Tests.Infrastructure;
 
@@ -40,8 +41,12 @@ public class InferenceApp : WebApplicationFactory<Program>
         }
     }
 
-    public InferenceService.InferenceServiceClient Client => new(_channel ??= GrpcChannel.ForAddress(Server.BaseAddress,
-        new GrpcChannelOptions { HttpHandler = Server.CreateHandler() }));
+    public InferenceService.InferenceServiceClient Client => new(Channel);
+
+    public TuningService.TuningServiceClient Tuning => new(Channel);
+
+    private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Server.BaseAddress,
+        new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

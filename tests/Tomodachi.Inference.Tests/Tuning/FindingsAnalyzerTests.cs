@@ -10,7 +10,7 @@ using static Tomodachi.Inference.Tests.Tuning.TuningTestData;
 
 namespace Tomodachi.Inference.Tests.Tuning;
 
-public sealed class FindingsAnalyzerTests : IDisposable
+public sealed partial class FindingsAnalyzerTests : IDisposable
 {
     private readonly TempJournal temp = new();
     private readonly SqliteRssHistory rss;
@@ -19,7 +19,9 @@ public sealed class FindingsAnalyzerTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private FindingsAnalyzer Analyzer(TuningOptions? options = null) => new(temp.Journal, rss, Options.Create(options ?? new TuningOptions()));
+    private FindingsAnalyzer Analyzer(TuningOptions? options = null) => new(temp.Journal, rss, MemoryHistory(), Options.Create(options ?? new TuningOptions()));
+
+    private SqliteMemoryStatsHistory MemoryHistory() => new(Options.Create(new JournalOptions { Path = temp.Path }), temp.Journal);
 
     private static List<RssSample> Rss(string run, int count, Func<int, long> bytes) =>
         Enumerable.Range(0, count).Select(i => new RssSample(JournalTestData.Epoch.AddMinutes(i), run, bytes(i))).ToList();

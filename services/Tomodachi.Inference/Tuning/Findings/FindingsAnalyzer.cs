@@ -12,15 +12,10 @@ namespace Tomodachi.Inference.Tuning.Findings;
 /// Judges a run of journaled turns against the thresholds in <see cref="TuningOptions"/>. Reply length is judged
 /// over all turns; throughput and latency per model, because a model switch would otherwise look like a leak.
 /// </summary>
-public sealed class FindingsAnalyzer(ITurnJournal journal, IRssHistory rssHistory, IOptions<TuningOptions> options)
+public sealed class FindingsAnalyzer(ITurnJournal journal, IRssHistory rssHistory, IMemoryStatsHistory memoryHistory, IOptions<TuningOptions> options)
 {
-    /// <summary>Checks the issue asks for that need history this service does not keep.</summary>
-    public static readonly IReadOnlyList<string> UnavailableChecks =
-    [
-        "Memory growth (ingestion): the memory service keeps no growth history the tuning service can read.",
-    ];
-
     private readonly TuningOptions limits = options.Value;
+    private readonly MemoryGrowthCheck memoryGrowth = new(options.Value);
 
     /// <summary>
     /// Findings over the newest <see cref="TuningOptions.MaxTurnsAnalyzed"/> turns of a session and/or time window,
@@ -35,26 +30,42 @@ public sealed class FindingsAnalyzer(ITurnJournal journal, IRssHistory rssHistor
             turns.Add(rated.Turn);
         }
 
-        var rss = string.IsNullOrEmpty(sessionId)
-            ? await rssHistory.ReadLatestRunAsync(since?.ToDateTimeOffset(), until?.ToDateTimeOffset(), limits.MaxTurnsAnalyzed, ct)
-            : [];
-        return Analyze(turns, rss);
+        if (!string.IsNullOrEmpty(sessionId))
+        {
+            return Analyze(turns);
+        }
+
+        var rss = await rssHistory.ReadLatestRunAsync(since?.ToDateTimeOffset(), until?.ToDateTimeOffset(), limits.MaxTurnsAnalyzed, ct);
+        var memory = await memoryHistory.ReadAsync(since?.ToDateTimeOffset(), until?.ToDateTimeOffset(), limits.MaxTurnsAnalyzed, ct);
+        // The window's turns are counted by the journal: the turns read above stop at MaxTurnsAnalyzed.
+        var turnsInWindow = memory.Count == 0 ? 0
+            : await journal.CountAsync(Timestamp.FromDateTimeOffset(memory[0].At), Timestamp.FromDateTimeOffset(memory[^1].At), ct);
+        return Analyze(turns, rss, new MemoryGrowthWindow(memory, turnsInWindow));
     }
 
-    /// <summary>Findings over <paramref name="turns"/> and <paramref name="rss"/> (both oldest first), most severe first.</summary>
-    public GetFindingsResponse Analyze(IReadOnlyList<Turn> turns, IReadOnlyList<RssSample>? rss = null)
+    /// <summary>
+    /// Findings over <paramref name="turns"/> and <paramref name="rss"/> (both oldest first) and the memory-store
+    /// window (null for one session), most severe first.
+    /// </summary>
+    public GetFindingsResponse Analyze(IReadOnlyList<Turn> turns, IReadOnlyList<RssSample>? rss = null, MemoryGrowthWindow? memory = null)
     {
         var findings = new List<Finding>();
         Add(findings, RssGrowth(rss ?? []));
+        var (memoryFinding, memoryUnavailable) = memoryGrowth.Judge(memory);
+        Add(findings, memoryFinding);
         var response = new GetFindingsResponse
         {
             TurnsAnalyzed = (uint)turns.Count,
             MinTurns = (uint)limits.MinTurns,
-            UnavailableChecks = { UnavailableChecks },
         };
+        if (memoryUnavailable is not null)
+        {
+            response.UnavailableChecks.Add(memoryUnavailable);
+        }
+
         if (turns.Count < limits.MinTurns)
         {
-            response.Findings.AddRange(findings);
+            response.Findings.AddRange(findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Kind));
             response.Note = $"Not enough turns to judge ({turns.Count} of {limits.MinTurns}).";
             return response;
         }

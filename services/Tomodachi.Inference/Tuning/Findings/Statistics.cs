@@ -36,4 +36,14 @@ internal static class Statistics
         var rSquared = varianceX == 0 || varianceY == 0 ? 0 : covariance * covariance / (varianceX * varianceY);
         return (meanY - slope * meanX, slope, rSquared);
     }
+
+    /// <summary>The <paramref name="percent"/>th percentile, interpolated linearly between the two nearest ranks.</summary>
+    public static double Percentile(IReadOnlyList<double> values, double percent)
+    {
+        var sorted = values.Order().ToList();
+        var rank = percent / 100 * (sorted.Count - 1);
+        var below = (int)Math.Floor(rank);
+        var above = Math.Min(below + 1, sorted.Count - 1);
+        return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
+    }
 }

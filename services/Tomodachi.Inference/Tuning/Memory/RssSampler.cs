@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Tomodachi.Inference.Monitoring;
 
 namespace Tomodachi.Inference.Tuning.Memory;
 
@@ -9,34 +9,15 @@ namespace Tomodachi.Inference.Tuning.Memory;
 /// opened must leave the service running with an unhealthy journal check, not stop the host at start-up.
 /// </summary>
 public sealed class RssSampler(IServiceProvider services, TimeProvider time, IOptions<TuningOptions> options, ILogger<RssSampler> logger)
-    : BackgroundService
+    : PeriodicSampler(time, options.Value.RssSampleInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var runId = Guid.NewGuid().ToString("N");
-        // Created before the first sample, so the ticks keep a fixed cadence from start-up however long a write takes.
-        using var timer = new PeriodicTimer(options.Value.RssSampleInterval, time);
-        IRssHistory? history = null;
-        do
-        {
-            try
-            {
-                // Retried each tick until the journal opens; the journal health check reports why it does not.
-                history ??= services.GetRequiredService<IRssHistory>();
-                await history.AddAsync(new RssSample(time.GetUtcNow(), runId, ReadRss()), stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A missed sample only thins the history; it must not stop the service.
-                logger.LogWarning(e, "Could not record an RSS sample");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    private readonly string runId = Guid.NewGuid().ToString("N");
+    private IRssHistory? history;
 
-    private static long ReadRss()
+    protected override async Task SampleAsync(CancellationToken ct)
     {
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64; // /proc/self/stat's RSS on Linux
+        // Retried each tick until the journal opens; the journal health check reports why it does not.
+        history ??= services.GetRequiredService<IRssHistory>();
+        await history.AddAsync(new RssSample(Time.GetUtcNow(), runId, (long)ProcessMemoryReader.Read().RssBytes), ct);
     }
 }
