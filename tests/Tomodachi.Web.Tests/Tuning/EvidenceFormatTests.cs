@@ -46,11 +46,22 @@ public sealed class EvidenceFormatTests
     }
 
     [Fact]
+    public void Memory_growth_is_a_multiple_of_the_expected_memories_with_the_counts_behind_it()
+    {
+        var evidence = new Evidence { Unit = "memories", Threshold = 3, Observed = 20.3, MemoriesAdded = 812, ExpectedMemories = 40, SamplesConsidered = 12 };
+
+        Assert.Equal("×20.3 the expected memories", EvidenceFormat.Observed(FindingKind.MemoryGrowingFast, evidence));
+        Assert.Equal("×3.0 the expected memories", EvidenceFormat.Threshold(FindingKind.MemoryGrowingFast, evidence));
+        Assert.Equal("812 added, 40.0 expected (12 samples)", EvidenceFormat.Memories(evidence));
+        Assert.Null(EvidenceFormat.Memories(TuningData.ShortReplies().Evidence));
+    }
+
+    [Fact]
     public void A_kind_this_build_does_not_know_shows_its_numbers_in_its_unit()
     {
         var evidence = new Evidence { Unit = "memories/h", Threshold = 500, Observed = 812 };
 
-        Assert.Equal("812.0 memories/h", EvidenceFormat.Observed((FindingKind)7, evidence));
+        Assert.Equal("812.0 memories/h", EvidenceFormat.Observed((FindingKind)99, evidence));
     }
 
     [Theory]

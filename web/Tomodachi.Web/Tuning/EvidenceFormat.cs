@@ -42,6 +42,13 @@ public static class EvidenceFormat
         : evidence.SlopePerHour != 0 ? $"{Signed(evidence.SlopePerHour, evidence.Unit)} per hour"
         : null;
 
+    /// <summary>"812 memories added, 40.0 expected" for memory growth; null for the other kinds.</summary>
+    public static string? Memories(Evidence evidence) =>
+        evidence.MemoriesAdded == 0 && evidence.ExpectedMemories == 0
+            ? null
+            : $"{evidence.MemoriesAdded} added, {evidence.ExpectedMemories.ToString("0.0", Invariant)} expected"
+              + (evidence.SamplesConsidered > 0 ? $" ({evidence.SamplesConsidered} samples)" : "");
+
     public static string Severity(Severity severity) => severity switch
     {
         Tomodachi.Tuning.V1.Severity.Critical => "Critical",
@@ -55,6 +62,7 @@ public static class EvidenceFormat
     {
         FindingKind.ThroughputDeclining or FindingKind.RssGrowing => Percent(value),
         FindingKind.LatencyInconsistent => "variation " + value.ToString("0.00", Invariant),
+        FindingKind.MemoryGrowingFast => "×" + value.ToString("0.0", Invariant) + " the expected memories",
         _ => Amount(value, unit),
     };
 
