@@ -25,6 +25,22 @@ internal static class CampgroundPage
         await Expect(page.Locator("#statusPanel")).ToBeVisibleAsync();
     }
 
+    /// <summary>Toolbox by keyboard, End to the last item (Tuning).</summary>
+    public static async Task FocusLastToolboxItemAsync(this IPage page)
+    {
+        await page.OpenToolboxWithKeyboardAsync();
+        await Expect(page.Locator("#toolbox-status")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("End");
+        await Expect(page.Locator("#toolbox-tuning")).ToBeFocusedAsync();
+    }
+
+    public static async Task OpenTuningPanelAsync(this IPage page)
+    {
+        await page.FocusLastToolboxItemAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#tuningPanel")).ToBeVisibleAsync();
+    }
+
     public static async Task<string> SessionIdAsync(this IPage page) =>
         await page.Locator("[data-session-id]").GetAttributeAsync("data-session-id")
         ?? throw new InvalidOperationException("The chat has no session id.");

@@ -24,6 +24,8 @@ public class ScriptedInferenceService
 
     public List<ChatRequest> Requests { get; } = [];
 
+    public List<Persona> Personas { get; } = [];
+
     public virtual async Task Chat(ChatRequest request, IServerStreamWriter<ChatResponse> responseStream, ServerCallContext context)
     {
         lock (Requests)
@@ -42,7 +44,13 @@ public class ScriptedInferenceService
     }
 
     public virtual Task<ListTurnsResponse> ListTurns(ListTurnsRequest request, ServerCallContext context) =>
-        Task.FromResult(new ListTurnsResponse { Turns = { Journal.Take((int)request.PageSize) } });
+        Task.FromResult(new ListTurnsResponse
+        {
+            Turns = { Journal.Where(t => request.SessionId.Length == 0 || t.Stats.SessionId == request.SessionId).Take((int)request.PageSize) },
+        });
+
+    public virtual Task<ListPersonasResponse> ListPersonas(ListPersonasRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListPersonasResponse { Personas = { Personas } });
 
     public virtual async Task WatchTurns(WatchTurnsRequest request, IServerStreamWriter<WatchTurnsResponse> responseStream, ServerCallContext context)
     {
@@ -65,6 +73,8 @@ public class ScriptedInferenceService
             (ServerStreamingServerMethod<ChatRequest, ChatResponse>)null!);
         binder.AddMethod(ScriptedMethod.Create(ServiceName, MethodType.Unary, "ListTurns", ListTurnsRequest.Parser, ListTurnsResponse.Parser),
             (UnaryServerMethod<ListTurnsRequest, ListTurnsResponse>)null!);
+        binder.AddMethod(ScriptedMethod.Create(ServiceName, MethodType.Unary, "ListPersonas", ListPersonasRequest.Parser, ListPersonasResponse.Parser),
+            (UnaryServerMethod<ListPersonasRequest, ListPersonasResponse>)null!);
         binder.AddMethod(ScriptedMethod.Create(ServiceName, MethodType.ServerStreaming, "WatchTurns", WatchTurnsRequest.Parser, WatchTurnsResponse.Parser),
             (ServerStreamingServerMethod<WatchTurnsRequest, WatchTurnsResponse>)null!);
     }

@@ -1,5 +1,7 @@
+using Grpc.Core;
 using Grpc.Net.Client;
 using Tomodachi.Inference.V1;
+using Tomodachi.Tuning.V1;
 using Tomodachi.Web.Chat;
 using Tomodachi.Web.Tests.Backends;
 
@@ -7,26 +9,20 @@ namespace Tomodachi.Web.Tests.Chat;
 
 public sealed class ChatSessionTests : IAsyncLifetime
 {
-    private readonly ScriptedInferenceService inference = new();
-    private GrpcTestHost? host;
-    private GrpcChannel? channel;
+    private ScriptedInference backends = null!;
 
-    public async Task InitializeAsync()
-    {
-        host = await GrpcTestHost.StartAsync(inference);
-        channel = GrpcChannel.ForAddress(host.Address);
-    }
+    private ScriptedInferenceService Inference => backends.Inference;
 
-    public async Task DisposeAsync()
-    {
-        channel?.Dispose();
-        await host!.DisposeAsync();
-    }
+    private ScriptedTuningService Tuning => backends.Tuning;
+
+    public async Task InitializeAsync() => backends = await ScriptedInference.StartAsync();
+
+    public async Task DisposeAsync() => await backends.DisposeAsync();
 
     [Fact]
     public async Task Reply_grows_delta_by_delta_and_ends_with_the_servers_stats()
     {
-        using var session = new ChatSession(new InferenceService.InferenceServiceClient(channel));
+        using var session = NewSession();
         var seen = new List<string>();
         session.Changed += () => seen.Add(session.Messages[^1].Text);
 
@@ -45,36 +41,202 @@ public sealed class ChatSessionTests : IAsyncLifetime
     [Fact]
     public async Task Request_carries_a_session_id_the_contract_accepts()
     {
-        using var session = new ChatSession(new InferenceService.InferenceServiceClient(channel));
+        using var session = NewSession();
 
         await session.SendAsync("Hi", CancellationToken.None);
 
-        var request = Assert.Single(inference.Requests);
+        var request = Assert.Single(Inference.Requests);
         Assert.Equal(session.SessionId, request.SessionId);
-        Assert.Matches("^[A-Za-z0-9._-]{1,64}$", request.SessionId);
+        Assert.True(ChatSession.IsValidSessionId(request.SessionId));
     }
 
     [Fact]
     public async Task Blank_message_is_not_sent()
     {
-        using var session = new ChatSession(new InferenceService.InferenceServiceClient(channel));
+        using var session = NewSession();
 
         await session.SendAsync("   ", CancellationToken.None);
 
         Assert.Empty(session.Messages);
-        Assert.Empty(inference.Requests);
+        Assert.Empty(Inference.Requests);
     }
 
     [Fact]
     public async Task Unreachable_service_becomes_an_error_line_not_an_exception()
     {
         using var closed = GrpcChannel.ForAddress("http://127.0.0.1:9");
-        using var session = new ChatSession(new InferenceService.InferenceServiceClient(closed));
+        using var session = new ChatSession(new InferenceService.InferenceServiceClient(closed), new TuningService.TuningServiceClient(closed));
 
         await session.SendAsync("Hi", CancellationToken.None);
 
         Assert.StartsWith("Unavailable", session.Messages[1].Error);
         Assert.Null(session.LastStats);
         Assert.False(session.IsReplying);
+        Assert.False(session.Messages[1].CanBeRated);
+    }
+
+    [Fact]
+    public async Task A_finished_reply_is_unrated_and_thumbs_up_is_stored_on_its_turn()
+    {
+        using var session = NewSession();
+        var reply = await ChatAsync(session);
+        Assert.Equal(Rating.Cleared, reply.Rating);
+
+        await session.RateAsync(reply, Rating.ThumbsUp, CancellationToken.None);
+
+        Assert.Equal(Rating.ThumbsUp, reply.Rating);
+        Assert.Equal(Rating.ThumbsUp, Tuning.Ratings["turn-1"]);
+        Assert.Null(reply.RatingError);
+        Assert.False(reply.IsRating);
+    }
+
+    [Fact]
+    public async Task Pressing_the_chosen_thumb_again_clears_the_rating()
+    {
+        using var session = NewSession();
+        var reply = await ChatAsync(session);
+        await session.RateAsync(reply, Rating.ThumbsDown, CancellationToken.None);
+
+        await session.RateAsync(reply, Rating.ThumbsDown, CancellationToken.None);
+
+        Assert.Equal(Rating.Cleared, reply.Rating);
+        Assert.Equal(Rating.Cleared, Tuning.Ratings["turn-1"]);
+    }
+
+    [Fact]
+    public async Task The_other_thumb_replaces_the_rating()
+    {
+        using var session = NewSession();
+        var reply = await ChatAsync(session);
+        await session.RateAsync(reply, Rating.ThumbsUp, CancellationToken.None);
+
+        await session.RateAsync(reply, Rating.ThumbsDown, CancellationToken.None);
+
+        Assert.Equal(Rating.ThumbsDown, reply.Rating);
+        Assert.Equal(Rating.ThumbsDown, Tuning.Ratings["turn-1"]);
+    }
+
+    [Fact]
+    public async Task Rating_a_turn_the_journal_does_not_know_says_so_in_words_and_keeps_the_old_rating()
+    {
+        using var session = NewSession();
+        await session.SendAsync("Hi", CancellationToken.None);
+        var reply = session.Messages[1];
+
+        await session.RateAsync(reply, Rating.ThumbsUp, CancellationToken.None);
+
+        Assert.Equal(Rating.Cleared, reply.Rating);
+        Assert.Equal("Rating not saved: NotFound: No journaled turn has the id 'turn-1'.", reply.RatingError);
+    }
+
+    [Fact]
+    public async Task Rating_while_the_tuning_service_fails_shows_the_reason_and_a_later_success_clears_it()
+    {
+        using var session = NewSession();
+        var reply = await ChatAsync(session);
+        Tuning.Failures["RateTurn"] = new Status(StatusCode.Unavailable, "the journal is locked");
+
+        await session.RateAsync(reply, Rating.ThumbsUp, CancellationToken.None);
+
+        Assert.Equal("Rating not saved: Unavailable: the journal is locked", reply.RatingError);
+        Assert.Equal(Rating.Cleared, reply.Rating);
+
+        Tuning.Failures.Clear();
+        await session.RateAsync(reply, Rating.ThumbsUp, CancellationToken.None);
+
+        Assert.Null(reply.RatingError);
+        Assert.Equal(Rating.ThumbsUp, reply.Rating);
+    }
+
+    [Fact]
+    public async Task Only_a_reply_can_be_rated_and_only_with_a_thumb()
+    {
+        using var session = NewSession();
+        var reply = await ChatAsync(session);
+
+        await session.RateAsync(session.Messages[0], Rating.ThumbsUp, CancellationToken.None);
+        await session.RateAsync(reply, Rating.Cleared, CancellationToken.None);
+
+        Assert.False(session.Messages[0].CanBeRated);
+        Assert.Equal(Rating.Cleared, Tuning.Ratings["turn-1"]);
+    }
+
+    [Fact]
+    public async Task Resume_shows_the_conversation_oldest_first_with_its_stored_ratings()
+    {
+        Inference.Journal.AddRange([Turn("old-2", "web-earlier", "How are you?", "Fine."), Turn("old-1", "web-earlier", "Hi", "Hello!"),
+            Turn("other", "web-someone-else", "Psst", "Shh")]);
+        Tuning.Ratings["old-1"] = Rating.ThumbsDown;
+        Tuning.Ratings["old-2"] = Rating.Cleared;
+        using var session = NewSession();
+
+        await session.ResumeAsync("web-earlier", CancellationToken.None);
+
+        Assert.Equal("web-earlier", session.SessionId);
+        Assert.Equal(["Hi", "Hello!", "How are you?", "Fine."], session.Messages.Select(m => m.Text));
+        Assert.Equal(Rating.ThumbsDown, session.Messages[1].Rating);
+        Assert.Equal(Rating.Cleared, session.Messages[3].Rating);
+        Assert.Null(session.HistoryError);
+
+        await session.SendAsync("And now?", CancellationToken.None);
+        Assert.Equal("web-earlier", Assert.Single(Inference.Requests).SessionId);
+    }
+
+    [Fact]
+    public async Task Resume_with_ratings_unavailable_shows_the_replies_and_says_why_their_rating_is_unknown()
+    {
+        Inference.Journal.Add(Turn("old-1", "web-earlier", "Hi", "Hello!"));
+        Tuning.Failures["GetRatings"] = new Status(StatusCode.Unimplemented, "");
+        using var session = NewSession();
+
+        await session.ResumeAsync("web-earlier", CancellationToken.None);
+
+        Assert.Equal("Hello!", session.Messages[1].Text);
+        Assert.Equal(Rating.Unspecified, session.Messages[1].Rating);
+        Assert.Equal("Stored rating unknown: Unimplemented: the service does not offer TuningService.GetRatings yet", session.Messages[1].RatingError);
+    }
+
+    [Fact]
+    public async Task Resume_while_the_journal_is_unreachable_says_so_and_the_chat_goes_on()
+    {
+        using var closed = GrpcChannel.ForAddress("http://127.0.0.1:9");
+        using var session = new ChatSession(new InferenceService.InferenceServiceClient(closed), backends.TuningClient);
+
+        await session.ResumeAsync("web-earlier", CancellationToken.None);
+
+        Assert.StartsWith("The earlier conversation could not be loaded: Unavailable", session.HistoryError);
+        Assert.Empty(session.Messages);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has spaces")]
+    [InlineData("web-<script>")]
+    public async Task Resume_of_an_id_the_contract_refuses_keeps_the_new_conversation(string stored)
+    {
+        using var session = NewSession();
+        var fresh = session.SessionId;
+
+        await session.ResumeAsync(stored, CancellationToken.None);
+
+        Assert.Equal(fresh, session.SessionId);
+        Assert.Null(session.HistoryError);
+    }
+
+    private ChatSession NewSession() => new(backends.InferenceClient, backends.TuningClient);
+
+    /// <summary>One exchange whose turn the scripted journal knows, so it can be rated.</summary>
+    private async Task<ChatMessage> ChatAsync(ChatSession session)
+    {
+        Tuning.Ratings["turn-1"] = Rating.Cleared;
+        await session.SendAsync("Hi", CancellationToken.None);
+        return session.Messages[1];
+    }
+
+    private static Turn Turn(string id, string sessionId, string message, string reply)
+    {
+        var stats = TestData.Turn(id);
+        stats.SessionId = sessionId;
+        return new Turn { Stats = stats, UserMessage = message, Reply = reply };
     }
 }

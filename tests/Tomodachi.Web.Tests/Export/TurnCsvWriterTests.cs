@@ -57,36 +57,5 @@ public sealed class TurnCsvWriterTests
         Assert.StartsWith("b,", lines[2]);
     }
 
-    /// <summary>RFC 4180 fields of one line.</summary>
-    private static List<string> Parse(string line)
-    {
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-            {
-                field.Append('"');
-                i++;
-            }
-            else if (c == '"')
-            {
-                quoted = !quoted;
-            }
-            else if (c == ',' && !quoted)
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        fields.Add(field.ToString());
-        return fields;
-    }
+    private static List<string> Parse(string line) => Assert.Single(Csv.Parse(line));
 }

@@ -13,6 +13,7 @@ public static class ExportEndpoints
         app.MapGet(TurnsCsvPath, ExportTurnsAsync)
             .WithName("ExportTurnsCsv")
             .WithSummary("Every journaled turn with all its stats, one CSV row per turn, oldest first.");
+        app.MapComparisonExport();
         return app;
     }
 

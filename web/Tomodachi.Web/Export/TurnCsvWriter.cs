@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text;
 using Google.Protobuf.Reflection;
-using Google.Protobuf.WellKnownTypes;
 using Tomodachi.Inference.V1;
 
 namespace Tomodachi.Web.Export;
@@ -26,29 +23,5 @@ public static class TurnCsvWriter
     }
 
     public static string Row(TurnStats turn) =>
-        string.Join(',', Fields.Select(f => Escape(Format(f, f.Accessor.GetValue(turn)))));
-
-    private static string Format(FieldDescriptor field, object? value) => value switch
-    {
-        null => "",
-        Timestamp timestamp => timestamp.ToDateTimeOffset().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-        double number => number.ToString("R", CultureInfo.InvariantCulture),
-        float number => number.ToString("R", CultureInfo.InvariantCulture),
-        bool flag => flag ? "true" : "false",
-        System.Enum item => field.EnumType.FindValueByNumber(Convert.ToInt32(item, CultureInfo.InvariantCulture))?.Name ?? item.ToString(),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
-
-    private static string Escape(string field)
-    {
-        if (field.IndexOfAny([',', '"', '\n', '\r']) < 0)
-        {
-            return field;
-        }
-
-        var quoted = new StringBuilder(field.Length + 2).Append('"');
-        quoted.Append(field.Replace("\"", "\"\"", StringComparison.Ordinal));
-        return quoted.Append('"').ToString();
-    }
+        string.Join(',', Fields.Select(f => CsvField.Of(f, f.Accessor.GetValue(turn))));
 }

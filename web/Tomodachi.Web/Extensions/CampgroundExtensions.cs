@@ -2,11 +2,13 @@ using Radzen;
 using Tomodachi.Inference.V1;
 using Tomodachi.Knob.V1;
 using Tomodachi.Memory.V1;
+using Tomodachi.Tuning.V1;
 using Tomodachi.Web.Alerts;
 using Tomodachi.Web.Chat;
 using Tomodachi.Web.Components;
 using Tomodachi.Web.Export;
 using Tomodachi.Web.Feeds;
+using Tomodachi.Web.Tuning;
 
 namespace Tomodachi.Web.Extensions;
 
@@ -25,6 +27,8 @@ public static class CampgroundExtensions
             .ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddGrpcServiceClient<InferenceService.InferenceServiceClient>("inference");
+        // The inference service serves tomodachi.tuning.v1 beside the turn journal it reads.
+        builder.Services.AddGrpcServiceClient<TuningService.TuningServiceClient>("inference");
         builder.Services.AddGrpcServiceClient<MemoryService.MemoryServiceClient>("memory");
         builder.Services.AddGrpcServiceClient<KnobService.KnobServiceClient>("knob");
 
@@ -36,6 +40,8 @@ public static class CampgroundExtensions
 
         builder.Services.AddSingleton<AlertEvaluator>();
         builder.Services.AddScoped<ChatSession>();
+        builder.Services.AddScoped<ConversationStore>();
+        builder.Services.AddScoped<ComparisonRun>();
         builder.Services.AddTransient<TurnJournalReader>();
         return builder;
     }

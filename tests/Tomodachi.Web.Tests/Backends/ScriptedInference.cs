@@ -1,0 +1,55 @@
+using Grpc.Net.Client;
+using Tomodachi.Inference.V1;
+using Tomodachi.Tuning.V1;
+
+namespace Tomodachi.Web.Tests.Backends;
+
+/// <summary>
+/// The inference service as the web sees it: InferenceService and TuningService, each a real gRPC server on its own
+/// loopback port, with a client for each.
+/// </summary>
+public sealed class ScriptedInference : IAsyncDisposable
+{
+    private GrpcTestHost? inferenceHost;
+    private GrpcTestHost? tuningHost;
+    private GrpcChannel? inferenceChannel;
+    private GrpcChannel? tuningChannel;
+
+    public ScriptedInferenceService Inference { get; } = new();
+
+    public ScriptedTuningService Tuning { get; } = new();
+
+    public InferenceService.InferenceServiceClient InferenceClient { get; private set; } = null!;
+
+    public TuningService.TuningServiceClient TuningClient { get; private set; } = null!;
+
+    /// <summary>Where the TuningService listens, for a web host pointed at it.</summary>
+    public Uri TuningAddress => tuningHost!.Address;
+
+    public static async Task<ScriptedInference> StartAsync()
+    {
+        var backends = new ScriptedInference();
+        backends.inferenceHost = await GrpcTestHost.StartAsync(backends.Inference);
+        backends.tuningHost = await GrpcTestHost.StartAsync(backends.Tuning);
+        backends.inferenceChannel = GrpcChannel.ForAddress(backends.inferenceHost.Address);
+        backends.tuningChannel = GrpcChannel.ForAddress(backends.tuningHost.Address);
+        backends.InferenceClient = new InferenceService.InferenceServiceClient(backends.inferenceChannel);
+        backends.TuningClient = new TuningService.TuningServiceClient(backends.tuningChannel);
+        return backends;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        inferenceChannel?.Dispose();
+        tuningChannel?.Dispose();
+        if (inferenceHost is not null)
+        {
+            await inferenceHost.DisposeAsync();
+        }
+
+        if (tuningHost is not null)
+        {
+            await tuningHost.DisposeAsync();
+        }
+    }
+}
