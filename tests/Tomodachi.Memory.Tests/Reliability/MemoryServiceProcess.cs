@@ -66,7 +66,17 @@ public sealed class MemoryServiceProcess : IAsyncDisposable
         service.process.ErrorDataReceived += (_, e) => service.Remember(e.Data);
         service.process.BeginOutputReadLine();
         service.process.BeginErrorReadLine();
-        await service.WaitUntilHealthyAsync(cancellationToken);
+        try
+        {
+            await service.WaitUntilHealthyAsync(cancellationToken);
+        }
+        catch
+        {
+            // A service that never became healthy must not outlive the test.
+            await service.DisposeAsync();
+            throw;
+        }
+
         return service;
     }
 
