@@ -18,6 +18,11 @@ var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
     .WithQdrant(qdrant)
     .WithServiceToken(serviceToken)
     .WithHttpHealthCheck("/health");
+// TOMODACHI_EMBEDDING_MODEL names a GGUF embedding model for memory; unset keeps the lexical embedder.
+if (builder.Configuration["TOMODACHI_EMBEDDING_MODEL"] is { Length: > 0 } embeddingModel)
+{
+    memory.WithEnvironment("Memory__EmbeddingModel", embeddingModel);
+}
 // Chats keep working while memory restarts, so inference references memory without waiting for it.
 var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
     .WithDataPath("Inference__Journal__Path", "journal.db")
