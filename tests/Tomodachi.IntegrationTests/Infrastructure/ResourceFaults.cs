@@ -6,20 +6,11 @@ using Aspire.Hosting.ApplicationModel;
 namespace Tomodachi.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Breaks a running resource the way the world would — SIGKILL of its real process, SIGSTOP for a process that
-/// hangs — and brings it back through the AppHost's own commands. Shared, as a linked file, by the end-to-end tests.
+/// Stops a running resource (falling back to SIGKILL of its real process) and brings it back through the AppHost's
+/// own commands. Shared, as a linked file, by the end-to-end tests.
 /// </summary>
 public static class ResourceFaults
 {
-    /// <summary>Freezes the resource's processes: their sockets stay open, but nothing answers.</summary>
-    public static async Task FreezeAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
-    {
-        foreach (var pid in ProcessTree(await ProcessIdAsync(app, resource, cancellationToken)))
-        {
-            await SignalAsync(pid, "STOP", cancellationToken);
-        }
-    }
-
     /// <summary>SIGKILL for the resource's processes (DCP may start a project through a launcher): no shutdown code runs.</summary>
     public static async Task KillAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
     {
@@ -60,13 +51,6 @@ public static class ResourceFaults
             Assert.True(result.Success, $"starting {resource} failed: {result.Message}");
         }
 
-        await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
-    }
-
-    public static async Task RestartAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
-    {
-        var result = await app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.RestartCommand, cancellationToken);
-        Assert.True(result.Success, $"restarting {resource} failed: {result.Message}");
         await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
     }
 
