@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Tomodachi.EndToEndTests.Infrastructure;
-using Tomodachi.IntegrationTests.Infrastructure;
 using Tomodachi.Inference.V1;
 using static Microsoft.Playwright.Assertions;
 using static Tomodachi.EndToEndTests.Infrastructure.CampgroundPage;
@@ -77,7 +76,7 @@ public sealed class StatusPanelTests(CampgroundFixture suite)
         await Expect(page.Locator("#memoryStatus")).ToHaveTextAsync("Online");
         await Expect(page.Locator("#hudMemoryCount")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+$"));
 
-        await suite.App.StopAsync("memory", Timeout);
+        await suite.StopResourceAsync("memory", Timeout);
         try
         {
             await Expect(page.Locator("#memoryStatus")).ToContainTextAsync("Offline", new() { Timeout = Patient.Timeout });
@@ -87,7 +86,7 @@ public sealed class StatusPanelTests(CampgroundFixture suite)
         finally
         {
             // Started again whatever happened, so the rest of the collection has its memory service.
-            await suite.App.StartAsync("memory", Timeout);
+            await suite.StartResourceAsync("memory", Timeout);
         }
 
         await Expect(page.Locator("#memoryStatus")).ToHaveTextAsync("Online", Patient);

@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Grpc.Net.Client;
 using Microsoft.Playwright;
@@ -12,8 +13,7 @@ namespace Tomodachi.EndToEndTests.Infrastructure;
 public sealed class CampgroundFixture : IAsyncLifetime
 {
     public static readonly string[] Resources = ["inference", "memory", "knob", "web", "gateway"];
-    // A bound for a shared, loaded machine (six developers on two cores), not a measurement.
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
     private DistributedApplication? app;
     private IPlaywright? playwright;
@@ -71,6 +71,15 @@ public sealed class CampgroundFixture : IAsyncLifetime
         // Prerendering is off: the toolbox appears only once the circuit is up and events reach the server.
         await page.Locator("#toolboxButton").WaitForAsync();
         return new BrowserSession(page);
+    }
+
+    public Task StopResourceAsync(string resource, CancellationToken cancellationToken) =>
+        App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
+
+    public async Task StartResourceAsync(string resource, CancellationToken cancellationToken)
+    {
+        await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
     }
 
     public async Task DisposeAsync()
