@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Grpc.Net.Client;
 using LLama;
 using LLama.Common;
 using LLama.Native;
@@ -99,14 +98,9 @@ public static class InferenceBenchmark
     private static async Task ServiceAsync(
         BenchmarkModel model, Speeds bare, TimeSpan flushInterval, int repeats, TextWriter output, CancellationToken cancellationToken)
     {
-        using var inference = BenchmarkServices.StartInference(model.Path, BenchmarkModel.Threads, "Rules", flushInterval);
-        using var gateway = BenchmarkServices.StartGateway(inference);
-        using var directChannel = GrpcChannel.ForAddress(inference.GrpcAddress);
-        using var gatewayChannel = GrpcChannel.ForAddress(gateway.GrpcAddress);
-        var direct = new InferenceService.InferenceServiceClient(directChannel);
-        var throughGateway = new InferenceService.InferenceServiceClient(gatewayChannel);
-        await BenchmarkServices.WaitUntilLoadedAsync(inference, throughGateway, cancellationToken);
-        var rss = (await direct.GetProcessMemoryAsync(new GetProcessMemoryRequest())).Memory.RssBytes;
+        using var services = await GatewayedInference.StartAsync(model.Path, flushInterval, cancellationToken);
+        var (direct, throughGateway) = (services.Direct, services.ThroughGateway);
+        var rss = await services.RssBytesAsync(cancellationToken);
 
         output.WriteLine($"service, StreamFlushInterval={flushInterval.TotalMilliseconds:0} ms:");
         Report("direct", await SequentialAsync(direct, "direct", repeats, cancellationToken));

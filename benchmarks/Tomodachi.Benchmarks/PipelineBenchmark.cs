@@ -1,4 +1,3 @@
-using Grpc.Net.Client;
 using Tomodachi.Inference.V1;
 using static Tomodachi.Benchmarks.ChatProbe;
 
@@ -13,16 +12,11 @@ public static class PipelineBenchmark
 {
     public static async Task RunAsync(string workDirectory, int repeats, TextWriter output, CancellationToken cancellationToken)
     {
-        using var inference = BenchmarkServices.StartInference("", BenchmarkModel.Threads, "Rules", TimeSpan.FromMilliseconds(50),
+        using var services = await GatewayedInference.StartAsync("", TimeSpan.FromMilliseconds(50), cancellationToken,
             modelCache: Path.Combine(workDirectory, "demo-cache"));
-        using var gateway = BenchmarkServices.StartGateway(inference);
-        using var directChannel = GrpcChannel.ForAddress(inference.GrpcAddress);
-        using var gatewayChannel = GrpcChannel.ForAddress(gateway.GrpcAddress);
-        var direct = new InferenceService.InferenceServiceClient(directChannel);
-        var throughGateway = new InferenceService.InferenceServiceClient(gatewayChannel);
-        await BenchmarkServices.WaitUntilLoadedAsync(inference, throughGateway, cancellationToken);
+        var (direct, throughGateway) = (services.Direct, services.ThroughGateway);
         var model = (await direct.GetModelAsync(new GetModelRequest(), cancellationToken: cancellationToken)).Model;
-        var rss = (await direct.GetProcessMemoryAsync(new GetProcessMemoryRequest(), cancellationToken: cancellationToken)).Memory.RssBytes;
+        var rss = await services.RssBytesAsync(cancellationToken);
 
         var bare = InferenceBenchmark.BareLoop(model.Path, explicitThreads: true, repeats).Generation;
         output.WriteLine();

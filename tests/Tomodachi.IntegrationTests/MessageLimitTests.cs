@@ -34,8 +34,12 @@ public sealed class MessageLimitTests(SuiteFixture suite)
     public async Task An_http_body_over_4_MiB_gets_413_from_the_gateway_with_the_reason()
     {
         using var http = new HttpClient { BaseAddress = suite.GatewayHttp };
+        // Like curl with a large body: announce it and wait. Without this the client is still writing when the
+        // gateway answers and closes, and HttpClient reports the broken pipe instead of the 413.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/metrics") { Content = new ByteArrayContent(new byte[OverLimit]) };
+        request.Headers.ExpectContinue = true;
 
-        var response = await http.PostAsync("/api/metrics", new ByteArrayContent(new byte[OverLimit]), Timeout);
+        var response = await http.SendAsync(request, Timeout);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal($"The request body is {OverLimit} bytes; the gateway accepts at most {CaseTable.MessageLimit} bytes (Tomodachi:Limits:MaxRequestBodyBytes).",
@@ -45,14 +49,9 @@ public sealed class MessageLimitTests(SuiteFixture suite)
     [Fact]
     public async Task A_chunked_http_body_over_4_MiB_is_cut_off_by_the_gateway_with_413()
     {
-        using var http = new HttpClient { BaseAddress = suite.GatewayHttp };
-        // A stream of unknown length goes out chunked: no Content-Length for the gateway to check up front.
-        using var body = new StreamContent(new MemoryStream(new byte[2 * CaseTable.MessageLimit]));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/metrics") { Content = body };
-        request.Headers.TransferEncodingChunked = true;
+        // Chunked: no Content-Length for the gateway to check up front, so it must count while it reads.
+        var status = await ChunkedUpload.PostAsync(suite.GatewayHttp, "/api/metrics", 2L * CaseTable.MessageLimit, Timeout);
 
-        var response = await http.SendAsync(request, Timeout);
-
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal((int)HttpStatusCode.RequestEntityTooLarge, status);
     }
 }
