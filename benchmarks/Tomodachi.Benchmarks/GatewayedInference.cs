@@ -47,7 +47,7 @@ public sealed class GatewayedInference : IDisposable
     }
 
     /// <summary>The service's resident set, as it reports it.</summary>
-    public async Task<long> RssBytesAsync(CancellationToken cancellationToken) =>
+    public async Task<ulong> RssBytesAsync(CancellationToken cancellationToken) =>
         (await Direct.GetProcessMemoryAsync(new GetProcessMemoryRequest(), cancellationToken: cancellationToken)).Memory.RssBytes;
 
     public void Dispose()

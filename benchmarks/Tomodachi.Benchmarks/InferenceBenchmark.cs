@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Grpc.Net.Client;
 using LLama;
 using LLama.Common;
 using LLama.Native;
