@@ -3,7 +3,10 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Tomodachi.Gateway.Tests;
@@ -57,6 +60,19 @@ public sealed class GatewayLimitsTests
     }
 
     [Fact]
+    public async Task A_grpc_message_within_the_limit_reaches_the_backend_whole()
+    {
+        await using var backend = await EchoBackendAsync();
+        using var factory = Gateway(("Services:memory:grpc:0", backend.Addresses().Single()));
+        using var channel = Channel(factory);
+        var message = Enumerable.Range(0, Limit).Select(i => (byte)i).ToArray();
+
+        var echoed = await channel.CreateCallInvoker().AsyncUnaryCall(Store, null, new CallOptions(), message).ResponseAsync;
+
+        Assert.Equal(message, echoed);
+    }
+
+    [Fact]
     public async Task An_http_body_over_the_limit_gets_413_with_the_reason()
     {
         using var factory = Gateway();
@@ -77,5 +93,19 @@ public sealed class GatewayLimitsTests
         var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
 
         Assert.Contains("MaxGrpcMessageBytes", error.Message);
+    }
+
+    /// <summary>Answers a gRPC call with the very bytes it received: the request message, length prefix and all.</summary>
+    private static async Task<WebApplication> EchoBackendAsync()
+    {
+        var app = LoopbackBackend.CreateBuilder(HttpProtocols.Http2).Build();
+        app.MapPost($"/{Store.ServiceName}/{Store.Name}", async context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            context.Response.AppendTrailer("grpc-status", "0");
+            await context.Request.Body.CopyToAsync(context.Response.Body, context.RequestAborted);
+        });
+        await app.StartAsync();
+        return app;
     }
 }

@@ -51,7 +51,13 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Gatew
         }
     }
 
-    /// <summary>Reads the first message's length prefix without consuming it: the proxy forwards the body untouched.</summary>
+    /// <summary>
+    /// Reads the first message's length prefix without consuming it, then has the body read on through that same
+    /// reader, so the proxy forwards it whole. The proxy reads <see cref="HttpRequest.Body"/>. Kestrel's Body reads
+    /// from its BodyReader, but where the body is only a stream (the test server, or a middleware that wraps the body)
+    /// BodyReader is a buffer of its own over that stream, and the bytes the peek pulled into it would be missing
+    /// from what the proxy sends: the backend would get a body shorter than its Content-Length, and the caller a 400.
+    /// </summary>
     private static async Task<uint?> FirstMessageLengthAsync(HttpContext context)
     {
         var reader = context.Request.BodyReader;
@@ -70,6 +76,8 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Gatew
         finally
         {
             reader.AdvanceTo(result.Buffer.Start);
+            // The server completes its reader when the request ends; the stream must not complete it before.
+            context.Request.Body = reader.AsStream(leaveOpen: true);
         }
     }
 
