@@ -31,6 +31,19 @@ public sealed class MessageLimitTests(SuiteFixture suite)
     }
 
     [Fact]
+    public async Task A_grpc_message_over_4_MiB_sent_to_a_service_directly_is_refused_with_ResourceExhausted()
+    {
+        // With the service token, so the refusal comes from the service's own size limit, not from its caller check.
+        using var channel = await suite.CreateServiceChannelAsync("memory", Timeout);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            new MemoryService.MemoryServiceClient(channel).StoreAsync(Oversized, cancellationToken: Timeout).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains("exceeds the maximum configured message size", error.Status.Detail);
+    }
+
+    [Fact]
     public async Task An_http_body_over_4_MiB_gets_413_from_the_gateway_with_the_reason()
     {
         using var http = new HttpClient { BaseAddress = suite.GatewayHttp };

@@ -1,7 +1,10 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Tomodachi.AppHost.Security;
 
 namespace Tomodachi.IntegrationTests.Infrastructure;
 
@@ -17,6 +20,9 @@ public sealed class SuiteFixture : IAsyncLifetime
     private static readonly string[] Observability = ["prometheus"];
     // A bound for a shared, loaded machine (six developers on two cores), not a measurement.
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
+
+    /// <summary>The service defaults' ServiceTokenOptions.HeaderName (the tests do not reference the service defaults).</summary>
+    private const string ServiceTokenHeader = "x-tomodachi-service-token";
 
     private DistributedApplication? app;
 
@@ -34,6 +40,28 @@ public sealed class SuiteFixture : IAsyncLifetime
     public GrpcChannel CreateGatewayChannel() => GrpcChannel.ForAddress(GatewayGrpc);
 
     public HttpClient CreateHttpClient(string resource) => App.CreateHttpClient(resource, "http");
+
+    /// <summary>
+    /// A channel straight to a service's own gRPC port whose calls carry the service token the AppHost gave the
+    /// services this run, as calls the gateway forwards do. Without it a service refuses every call.
+    /// </summary>
+    public async Task<GrpcChannel> CreateServiceChannelAsync(string service, CancellationToken cancellationToken)
+    {
+        var token = await App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
+            .Single(parameter => parameter.Name == ServiceTokenExtensions.ParameterName)
+            .GetValueAsync(cancellationToken) ?? throw new InvalidOperationException("The AppHost has no service token.");
+        var credentials = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add(ServiceTokenHeader, token);
+            return Task.CompletedTask;
+        });
+        return GrpcChannel.ForAddress(App.GetEndpoint(service, "grpc"), new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
+            // The suite speaks cleartext on loopback; gRPC sends call credentials only over TLS unless told to.
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
+    }
 
     // A test run must never write into the owner's journal, memories or Prometheus history.
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("tomodachi-tests-").FullName;
