@@ -2,7 +2,7 @@ using Tomodachi.Inference.V1;
 
 namespace Tomodachi.IntegrationTests.Infrastructure;
 
-/// <summary>What the inference service itself reports, read through the gateway.</summary>
+/// <summary>What the inference service itself reports, read through the gateway. Shared, as a linked file, by the end-to-end tests.</summary>
 public static class InferenceProbes
 {
     /// <summary>Waits until the service reports a chat holding a slot or queued for one.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Tomodachi.IntegrationTests.Infrastructure;
 
-/// <summary>Processes as Linux shows them in /proc.</summary>
+/// <summary>Processes as Linux shows them in /proc. Shared, as a linked file, by the end-to-end tests.</summary>
 public static class ProcessTree
 {
     /// <summary>The process and its descendants, parents first.</summary>

@@ -7,7 +7,8 @@ namespace Tomodachi.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Breaks a running resource the way the world would — SIGKILL of its real processes, SIGSTOP for a process that
-/// hangs, the dashboard's stop — and brings it back through the AppHost's own start command.
+/// hangs, the dashboard's stop — and brings it back through the AppHost's own start command. Shared, as a linked
+/// file, by the end-to-end tests.
 /// </summary>
 /// <remarks>
 /// DCP runs a project as `dotnet run`, with the service as its child. Every fault here waits until both processes
