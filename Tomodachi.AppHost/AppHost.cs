@@ -34,6 +34,12 @@ if (builder.Configuration["TOMODACHI_MODEL"] is { Length: > 0 } model)
 {
     inference.WithEnvironment("Inference__Model", model);
 }
+else
+{
+    // Random weights cannot route a message: asked to, the demo model never chose to search memory. The fixed rule
+    // searches memory with every message, so the demo suite uses its memory service.
+    inference.WithEnvironment("Inference__OrchestratorMode", "Rules");
+}
 var knob = builder.AddLocalKnob()?.WithServiceToken(serviceToken); // null when TOMODACHI_KNOB_URL points at a knob on a Raspberry Pi
 
 // Web: follows the services' streams and shows Offline while inference or memory is down, so it does not wait for them.

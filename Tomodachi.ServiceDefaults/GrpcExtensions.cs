@@ -40,6 +40,7 @@ public static class GrpcExtensions
     public static IHttpClientBuilder AddGrpcServiceClient<TClient>(this IServiceCollection services, string serviceName, string? name = null)
         where TClient : class =>
         services.AddGrpcClient<TClient>(name ?? typeof(TClient).Name, options => options.Address = new Uri($"http://_grpc.{serviceName}"))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { EnableMultipleHttp2Connections = true }.WithDeadConnectionPings())
             // Streams outlive the standard handler's request timeout; each call sets its own deadline instead.
             .RemoveAllResilienceHandlers()
             .AddHttpMessageHandler<ServiceTokenHandler>();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -39,10 +40,33 @@ public static class TelemetryExtensions
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            builder.BoundOtlpExportTime();
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
         return builder;
+    }
+
+    /// <summary>The OTLP export timeout used unless OTEL_EXPORTER_OTLP_TIMEOUT sets another.</summary>
+    private const string OtlpExportTimeoutMilliseconds = "1000";
+
+    /// <summary>
+    /// The exporter's own default is 10 s, and the AppHost turns on retries (OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY)
+    /// that sleep and retry until that deadline. A process flushes logs, metrics and traces one after another when it
+    /// stops, so with no collector listening — the dashboard closed, or off as in the tests — a stop took 13–15 s,
+    /// longer than the AppHost waits before it kills the process. The collector is on this machine: an export it
+    /// cannot take within a second is dropped, and a stop takes a couple of seconds at worst.
+    /// </summary>
+    private static void BoundOtlpExportTime(this IHostApplicationBuilder builder)
+    {
+        const string timeoutKey = "OTEL_EXPORTER_OTLP_TIMEOUT";
+        if (string.IsNullOrWhiteSpace(builder.Configuration[timeoutKey]))
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [timeoutKey] = OtlpExportTimeoutMilliseconds,
+            });
+        }
     }
 
     /// <summary>

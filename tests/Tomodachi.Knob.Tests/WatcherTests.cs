@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Tomodachi.Knob.Events;
 using Tomodachi.Knob.V1;
 
@@ -91,5 +92,19 @@ public sealed class WatcherTests
         }
 
         return read;
+    }
+
+    [Fact]
+    public async Task A_watch_ends_with_Unavailable_when_the_service_shuts_down()
+    {
+        await using var knob = KnobHost.Start();
+        using var timeout = new CancellationTokenSource(KnobHost.Patience);
+        using var watch = await knob.WatchAsync(timeout.Token);
+
+        knob.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(timeout.Token));
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("shutting down", error.Status.Detail);
     }
 }

@@ -18,6 +18,7 @@ public static class GatewayExtensions
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver()
+            .ConfigureHttpClient((_, handler) => handler.WithDeadConnectionPings())
             .AddServiceTokenTransform();
 
         builder.AsFrontDoor();

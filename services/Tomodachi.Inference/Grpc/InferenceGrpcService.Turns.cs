@@ -24,7 +24,7 @@ public sealed partial class InferenceGrpcService
     {
         // A watch lasts until the client leaves; without the stopping token it would hold up shutdown until the
         // host's shutdown timeout.
-        using var watching = UntilStopping(context);
+        using var watching = context.UntilStopping();
         var turns = JournalOf(context).WatchAsync(watching.Token);
         // Headers go out once the subscription exists: a client that awaits them misses no turn appended later.
         await context.WriteResponseHeadersAsync([]);
@@ -39,7 +39,7 @@ public sealed partial class InferenceGrpcService
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, e.Message));
         }
-        catch (OperationCanceledException) when (IsStopping(context))
+        catch (OperationCanceledException) when (context.IsStopping())
         {
             throw ShuttingDown("watch again");
         }

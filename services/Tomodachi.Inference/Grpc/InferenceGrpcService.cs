@@ -20,8 +20,7 @@ public sealed partial class InferenceGrpcService(
     ChatPipeline chat,
     PersonaCatalog personas,
     StatusBoard status,
-    IOptions<InferenceOptions> options,
-    IHostApplicationLifetime lifetime) : InferenceService.InferenceServiceBase
+    IOptions<InferenceOptions> options) : InferenceService.InferenceServiceBase
 {
     public override Task<GetModelResponse> GetModel(GetModelRequest request, ServerCallContext context) =>
         Task.FromResult(new GetModelResponse { Model = models.Describe().ToProto() });
@@ -56,7 +55,7 @@ public sealed partial class InferenceGrpcService(
 
     public override async Task WatchStatus(WatchStatusRequest request, IServerStreamWriter<WatchStatusResponse> responseStream, ServerCallContext context)
     {
-        using var watching = UntilStopping(context);
+        using var watching = context.UntilStopping();
         try
         {
             await foreach (var snapshot in status.WatchAsync(watching.Token))
@@ -68,7 +67,7 @@ public sealed partial class InferenceGrpcService(
         {
             // The watcher went away; that is how this stream ends.
         }
-        catch (OperationCanceledException) when (IsStopping(context))
+        catch (OperationCanceledException) when (context.IsStopping())
         {
             throw ShuttingDown("watch again");
         }
@@ -79,7 +78,7 @@ public sealed partial class InferenceGrpcService(
         var turn = Validate(request);
         // A restart ends the chats in flight at once, as UNAVAILABLE, rather than holding the shutdown up until
         // they finish or the model is freed under them.
-        using var replying = UntilStopping(context);
+        using var replying = context.UntilStopping();
         Turn result;
         try
         {
@@ -87,7 +86,7 @@ public sealed partial class InferenceGrpcService(
                 (text, ct) => new ValueTask(responseStream.WriteAsync(new ChatResponse { Delta = text }, ct)),
                 replying.Token);
         }
-        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException && IsStopping(context))
+        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException && context.IsStopping())
         {
             throw ShuttingDown("send the message again");
         }
@@ -109,7 +108,7 @@ public sealed partial class InferenceGrpcService(
             throw new RpcException(new Status(StatusCode.FailedPrecondition, "The model was unloaded during the reply."));
         }
 
-        if (IsStopping(context))
+        if (context.IsStopping())
         {
             throw ShuttingDown("send the message again");
         }
@@ -189,17 +188,7 @@ public sealed partial class InferenceGrpcService(
     private LoadedModel.Lease AcquireModel() => models.TryAcquire()
         ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"No model is loaded: {models.Describe().LoadError}"));
 
-    /// <summary>The call's own token, also cancelled when the service begins to shut down.</summary>
-    private CancellationTokenSource UntilStopping(ServerCallContext context) =>
-        CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-
-    /// <summary>True when the call ends because the service is stopping, not because the client left.</summary>
-    private bool IsStopping(ServerCallContext context) =>
-        lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested;
-
-    /// <summary>UNAVAILABLE is what gRPC clients treat as "try again later", which is exactly the case.</summary>
-    private static RpcException ShuttingDown(string retry) =>
-        new(new Status(StatusCode.Unavailable, $"The inference service is shutting down; {retry} when it is back."));
+    private static RpcException ShuttingDown(string retry) => ServiceStopping.ShuttingDown("inference", retry);
 
     private static RpcException InvalidArgument(string message) => new(new Status(StatusCode.InvalidArgument, message));
 

@@ -16,22 +16,27 @@ public sealed class KnobGrpcService(KnobControls knob, KnobEventHub hub) : KnobS
         ServerCallContext context)
     {
         using var watcher = hub.Subscribe();
+        using var watching = context.UntilStopping();
         // Headers go out once subscribed, so a client that awaits them knows no later event will be missed.
         await context.WriteResponseHeadersAsync([]);
         try
         {
-            await foreach (var watched in watcher.ReadAllAsync(context.CancellationToken))
+            await foreach (var watched in watcher.ReadAllAsync(watching.Token))
             {
                 await responseStream.WriteAsync(new WatchEventsResponse
                 {
                     Event = ToMessage(watched.Event),
                     DroppedBefore = watched.DroppedBefore,
-                }, context.CancellationToken);
+                }, watching.Token);
             }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
             // The watcher hung up or its deadline passed: the normal end of a watch.
+        }
+        catch (OperationCanceledException) when (context.IsStopping())
+        {
+            throw ServiceStopping.ShuttingDown("knob", "watch again");
         }
     }
 

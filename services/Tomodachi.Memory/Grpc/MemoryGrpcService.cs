@@ -107,19 +107,25 @@ public sealed class MemoryGrpcService(MemoryBank bank, MemoryChangeFeed changeFe
     public override async Task WatchStats(WatchStatsRequest request, IServerStreamWriter<WatchStatsResponse> responseStream, ServerCallContext context)
     {
         using var changes = changeFeed.Subscribe();
+        using var watching = context.UntilStopping();
         try
         {
-            while (!context.CancellationToken.IsCancellationRequested)
+            // Ends only by cancellation: the watcher leaving, or the service stopping.
+            while (true)
             {
                 var sent = time.GetUtcNow();
-                var stats = await bank.GetStatsAsync(context.CancellationToken);
-                await responseStream.WriteAsync(new WatchStatsResponse { Stats = ToMessage(stats) }, context.CancellationToken);
-                await changes.WaitAsync(sent, MemoryStatsReporter.Interval, context.CancellationToken);
+                var stats = await bank.GetStatsAsync(watching.Token);
+                await responseStream.WriteAsync(new WatchStatsResponse { Stats = ToMessage(stats) }, watching.Token);
+                await changes.WaitAsync(sent, MemoryStatsReporter.Interval, watching.Token);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException && context.CancellationToken.IsCancellationRequested)
         {
             // The watcher went away.
+        }
+        catch (OperationCanceledException) when (context.IsStopping())
+        {
+            throw ServiceStopping.ShuttingDown("memory", "watch again");
         }
     }
 
