@@ -39,7 +39,10 @@ public sealed class Suite : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(StartTimeout);
         string[] settings = model is null ? [$"--TOMODACHI_DATA={data}"] : [$"--TOMODACHI_DATA={data}", $"--TOMODACHI_MODEL={Path.GetFullPath(model)}"];
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(settings, timeout.Token);
+        // With the dashboard, as `dotnet run` has it: its OTLP endpoint is where every service sends telemetry, and
+        // exporters that cannot deliver behave differently (they grow native memory while they retry).
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(
+            settings, (options, _) => options.DisableDashboard = false, timeout.Token);
         var app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
         foreach (var resource in Resources)

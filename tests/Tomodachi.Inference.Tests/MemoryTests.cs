@@ -51,6 +51,33 @@ public sealed class MemoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_search_that_finds_memory_unavailable_is_tried_once_more_and_its_memories_are_used()
+    {
+        _memory.SearchesRefused = 1;
+
+        var responses = await _app.Client.ChatToEndAsync(ChatExtensions.Request("what is my cat called?", maxTokens: 4));
+        var stats = responses[^1].Stats;
+
+        Assert.True(stats.MemoryAvailable);
+        Assert.Equal(2u, stats.MemoriesUsed);
+        Assert.Equal(2, _memory.Searches.Count);
+        Assert.Single(_memory.Stored);
+    }
+
+    [Fact]
+    public async Task A_search_refused_twice_leaves_the_reply_without_memories()
+    {
+        _memory.SearchesRefused = 2;
+
+        var responses = await _app.Client.ChatToEndAsync(ChatExtensions.Request("what is my cat called?", maxTokens: 4));
+        var stats = responses[^1].Stats;
+
+        Assert.False(stats.MemoryAvailable);
+        Assert.Equal(0u, stats.MemoriesUsed);
+        Assert.Equal(2, _memory.Searches.Count);
+    }
+
+    [Fact]
     public async Task Memory_service_slower_than_the_timeout_does_not_stop_the_reply()
     {
         _memory.SearchDelay = TimeSpan.FromMinutes(1);

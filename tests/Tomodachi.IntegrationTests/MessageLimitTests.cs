@@ -46,9 +46,13 @@ public sealed class MessageLimitTests(SuiteFixture suite)
     [Fact]
     public async Task An_http_body_over_4_MiB_gets_413_from_the_gateway_with_the_reason()
     {
-        using var http = new HttpClient { BaseAddress = suite.GatewayHttp };
-        // Like curl with a large body: announce it and wait. Without this the client is still writing when the
-        // gateway answers and closes, and HttpClient reports the broken pipe instead of the 413.
+        // Like curl with a large body: announce it and wait for the answer (however long a loaded machine takes; the
+        // default is to send anyway after 1 s). Otherwise the client is still writing when the gateway answers and
+        // closes, and HttpClient reports the broken pipe instead of the 413.
+        using var http = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(60) })
+        {
+            BaseAddress = suite.GatewayHttp,
+        };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/metrics") { Content = new ByteArrayContent(new byte[OverLimit]) };
         request.Headers.ExpectContinue = true;
 

@@ -40,7 +40,8 @@ public static class InferenceExtensions
         builder.Services.AddSingleton<Orchestrator>();
         builder.Services.AddSingleton<ChatPipeline>();
         builder.Services.AddSingleton<IMemoryRecall, GrpcMemoryRecall>();
-        builder.Services.AddGrpcServiceClient<MemoryService.MemoryServiceClient>("memory");
+        builder.Services.AddGrpcServiceClient<MemoryService.MemoryServiceClient>("memory")
+            .ConfigureChannel(channel => channel.ServiceConfig = MemoryCallRetries.ServiceConfig);
 
         // Status and metrics
         builder.Services.AddSingleton<StatusBoard>();

@@ -16,7 +16,8 @@ namespace Tomodachi.Inference.Tests.Infrastructure;
 /// <summary>
 /// A stand-in for the memory service over real gRPC framing on a real HTTP/2 socket: it answers Search with fixed
 /// memories (optionally after a delay), records StoreBatch calls, and answers GetStats with <see cref="Stats"/>
-/// (or UNAVAILABLE while <see cref="StatsUnavailable"/> is set). It speaks the memory contract byte for byte.
+/// (or UNAVAILABLE while <see cref="StatsUnavailable"/> is set); the first <see cref="SearchesRefused"/> searches get
+/// UNAVAILABLE, as from a service that is just coming back. It speaks the memory contract byte for byte.
 /// </summary>
 public sealed class FakeMemoryServer : IAsyncDisposable
 {
@@ -30,6 +31,7 @@ public sealed class FakeMemoryServer : IAsyncDisposable
     public ConcurrentQueue<SearchRequest> Searches { get; } = new();
     public MemoryStats Stats { get; set; } = new();
     public bool StatsUnavailable { get; set; }
+    public int SearchesRefused { get; set; }
     public int StatsCalls => Volatile.Read(ref _statsCalls);
     private int _statsCalls;
     public string Address => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -58,6 +60,12 @@ public sealed class FakeMemoryServer : IAsyncDisposable
         {
             case "Search":
                 Searches.Enqueue(SearchRequest.Parser.ParseFrom(payload.Span));
+                if (Searches.Count <= SearchesRefused)
+                {
+                    await RefuseAsync(context, "14");
+                    return;
+                }
+
                 await Task.Delay(SearchDelay, context.RequestAborted);
                 response = new SearchResponse
                 {
@@ -93,12 +101,13 @@ public sealed class FakeMemoryServer : IAsyncDisposable
         context.Response.AppendTrailer("grpc-status", "0");
     }
 
-    private static async Task RefuseAsync(HttpContext context, string status)
+    /// <summary>A trailers-only reply, as gRPC servers send an error raised before any message.</summary>
+    private static Task RefuseAsync(HttpContext context, string status)
     {
         context.Response.ContentType = "application/grpc";
-        await context.Response.StartAsync(context.RequestAborted);
-        context.Response.AppendTrailer("grpc-status", status);
+        context.Response.Headers["grpc-status"] = status;
+        return Task.CompletedTask;
     }
 
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
