@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Tomodachi.LoadRun;
 
 /// <summary>
-/// Command line. Defaults: 5 chat clients × 100 messages = 500 turns, the first 50 of them warm-up, one memory
-/// searcher and one knob turner alongside, 30 minutes at most.
+/// Command line. Defaults: 5 chat clients × 200 messages = 1000 turns, the first 500 of them warm-up (the RSS target
+/// is about the 500 after it), one memory searcher and one knob turner alongside, 30 minutes at most.
 /// </summary>
 public sealed record LoadOptions(
     int Clients,
@@ -21,8 +21,8 @@ public sealed record LoadOptions(
     public const string Usage = """
         dotnet run -c Release --project benchmarks/Tomodachi.LoadRun -- [options]
           --clients N          concurrent chat clients (5)
-          --messages M         messages per client (100); N × M turns in all
-          --warmup N           turns before the 'after warm-up' RSS reading (10 % of the turns)
+          --messages M         messages per client (200); N × M turns in all
+          --warmup N           turns before the 'after warm-up' RSS reading (half the turns)
           --max-tokens N       reply tokens per turn (32)
           --search-every MS    one memory Search per MS milliseconds while chats run (200)
           --knob-every MS      one knob Simulate(ROTATE) per MS milliseconds while chats run (200)
@@ -44,11 +44,11 @@ public sealed record LoadOptions(
         }
 
         var clients = Number("--clients", 5, 1, 64);
-        var messages = Number("--messages", 100, 1, 10_000);
+        var messages = Number("--messages", 200, 1, 10_000);
         return new LoadOptions(
             clients,
             messages,
-            Number("--warmup", Math.Min(clients * messages - 1, Math.Max(1, clients * messages / 10)), 0, clients * messages - 1),
+            Number("--warmup", clients * messages / 2, 0, clients * messages - 1),
             (uint)Number("--max-tokens", 32, 1, 2048),
             TimeSpan.FromMilliseconds(Number("--search-every", 200, 10, 60_000)),
             TimeSpan.FromMilliseconds(Number("--knob-every", 200, 10, 60_000)),
