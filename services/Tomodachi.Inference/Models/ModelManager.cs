@@ -92,6 +92,7 @@ public sealed class ModelManager(
         if (current is not null)
         {
             await current.DisposeAsync();
+            NativeHeap.ReturnFreedMemory();
             logger.LogInformation("Unloaded model {ModelId}", current.Description.Id);
         }
     }

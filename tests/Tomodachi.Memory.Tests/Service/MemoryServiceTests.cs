@@ -10,6 +10,7 @@ using static Tomodachi.Memory.Tests.Service.MemoryRequests;
 namespace Tomodachi.Memory.Tests.Service;
 
 /// <summary>The service as a client sees it, each test against a fresh store.</summary>
+[Collection(ServiceHostCollection.Name)]
 public sealed class MemoryServiceTests : IAsyncLifetime
 {
     private readonly MemoryServiceFactory service = new();
