@@ -86,7 +86,7 @@ public sealed class ModelTests : IDisposable
     [Fact]
     public async Task Unloading_releases_the_weights_and_resident_memory_drops()
     {
-        var path = await TestModels.MediumAsync();
+        var path = await TestModels.LargeAsync();
         await _app.Client.LoadModelAsync(new LoadModelRequest { Path = path });
         // A reply touches every weight, so the whole file is resident before unloading.
         await _app.Client.ChatToEndAsync(ChatExtensions.Request("hello", maxTokens: 2));

@@ -69,6 +69,12 @@ public sealed partial class MemoryBank(
             {
                 LogEmbedderMismatch(stored.Name, stored.Dimension, identity.Name, identity.Dimension);
             }
+            else
+            {
+                // One unrecorded search now: otherwise a fresh process compiles the embedder and the search on the
+                // first chat's time, and on a busy machine that alone outlasts the inference service's memory budget.
+                await store.SearchAsync(await current.EmbedAsync("warm-up", cancellationToken), 1, new MemoryFilter(), cancellationToken);
+            }
         }
         catch (Exception e) when (e is not (OperationCanceledException or MemoryStoreNotReadyException))
         {

@@ -23,24 +23,26 @@ public static class TestModels
         ChatTemplate = DemoModel.ChatMlTemplate,
     };
 
-    /// <summary>About 8M weights (32 MB of F32): big enough that unloading shows in RSS.</summary>
-    public static readonly GgufModelSpec MediumSpec = TinySpec with
+    /// <summary>
+    /// Weights of ~86 MB in one buffer: above glibc's largest mmap threshold (32 MiB), so the buffer is always mapped
+    /// on its own and freeing it always shows in RSS, whatever the process allocated and freed before.
+    /// </summary>
+    public static readonly GgufModelSpec LargeSpec = TinySpec with
     {
-        Name = "medium",
-        VocabSize = 4000,
-        EmbeddingLength = 256,
-        BlockCount = 6,
+        Name = "large",
+        VocabSize = 16000,
+        EmbeddingLength = 512,
+        BlockCount = 2,
         FeedForwardLength = 1024,
         HeadCount = 8,
         HeadCountKv = 4,
     };
 
     private static readonly Lazy<Task<string>> TinyFile = new(() => EnsureAsync(TinySpec, "tiny-v2.gguf"));
-    private static readonly Lazy<Task<string>> MediumFile = new(() => EnsureAsync(MediumSpec, "medium-v2.gguf"));
 
     public static Task<string> TinyAsync() => TinyFile.Value;
 
-    public static Task<string> MediumAsync() => MediumFile.Value;
+    public static Task<string> LargeAsync() => EnsureAsync(LargeSpec, "large-v1.gguf");
 
     /// <summary>A fresh path in the test directory, for files a test makes itself.</summary>
     public static string ScratchPath(string name)
