@@ -50,30 +50,19 @@ public sealed class MemoryTests : IAsyncLifetime
         Assert.Equal(reply.Length > 0 ? reply : null, stored.Memories.Skip(1).SingleOrDefault()?.Text);
     }
 
-    [Fact]
-    public async Task A_search_that_finds_memory_unavailable_is_tried_once_more_and_its_memories_are_used()
+    /// <summary>A search that finds memory UNAVAILABLE is tried once more; a second refusal leaves the reply without memories.</summary>
+    [Theory]
+    [InlineData(1, true, 2u)]
+    [InlineData(2, false, 0u)]
+    public async Task A_search_refused_as_unavailable_is_tried_once_more(int refused, bool available, uint memoriesUsed)
     {
-        _memory.SearchesRefused = 1;
+        _memory.SearchesRefused = refused;
 
         var responses = await _app.Client.ChatToEndAsync(ChatExtensions.Request("what is my cat called?", maxTokens: 4));
         var stats = responses[^1].Stats;
 
-        Assert.True(stats.MemoryAvailable);
-        Assert.Equal(2u, stats.MemoriesUsed);
-        Assert.Equal(2, _memory.Searches.Count);
-        Assert.Single(_memory.Stored);
-    }
-
-    [Fact]
-    public async Task A_search_refused_twice_leaves_the_reply_without_memories()
-    {
-        _memory.SearchesRefused = 2;
-
-        var responses = await _app.Client.ChatToEndAsync(ChatExtensions.Request("what is my cat called?", maxTokens: 4));
-        var stats = responses[^1].Stats;
-
-        Assert.False(stats.MemoryAvailable);
-        Assert.Equal(0u, stats.MemoriesUsed);
+        Assert.Equal(available, stats.MemoryAvailable);
+        Assert.Equal(memoriesUsed, stats.MemoriesUsed);
         Assert.Equal(2, _memory.Searches.Count);
     }
 
