@@ -221,20 +221,6 @@ public sealed class MemoryServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WatchStats_ends_with_Unavailable_when_the_service_shuts_down()
-    {
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var watch = Client.WatchStats(new WatchStatsRequest(), cancellationToken: cancel.Token);
-        Assert.True(await watch.ResponseStream.MoveNext(cancel.Token));
-
-        service.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(cancel.Token));
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Contains("shutting down", error.Status.Detail);
-    }
-
-    [Fact]
     public async Task Prometheus_exposes_the_memory_gauges_counter_and_histogram_with_the_backend()
     {
         await Client.StoreBatchAsync(new StoreBatchRequest { Memories = { New("one"), New("two") } });
