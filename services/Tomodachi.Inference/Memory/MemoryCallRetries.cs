@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client.Configuration;
+using Tomodachi.Memory.V1;
 
 namespace Tomodachi.Inference.Memory;
 
@@ -17,7 +18,7 @@ public static class MemoryCallRetries
         {
             new MethodConfig
             {
-                Names = { new MethodName { Service = "tomodachi.memory.v1.MemoryService", Method = "Search" } },
+                Names = { new MethodName { Service = MemoryService.Descriptor.FullName, Method = "Search" } },
                 RetryPolicy = new RetryPolicy
                 {
                     MaxAttempts = 2,
