@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tomodachi.Knob.Gpio;
+using Tomodachi.Testing;
 using Tomodachi.Knob.V1;
 
 namespace Tomodachi.Knob.Tests;
@@ -71,6 +72,9 @@ public sealed class KnobHost : IAsyncDisposable
 
     /// <summary>The simulated chip, for tests that move pins themselves.</summary>
     public SimulatedGpioDriver Pins => _drivers?.Pins ?? throw new InvalidOperationException("Start the host with pin access.");
+
+    /// <summary>A second copy of this service, on real Kestrel sockets.</summary>
+    public KestrelService<Program> StartOnKestrel() => _factory.StartOnKestrel();
 
     public HttpClient CreateHttpClient() => _factory.CreateClient();
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tomodachi.Knob.Events;
 using Tomodachi.Knob.V1;
+using Tomodachi.Testing;
 
 namespace Tomodachi.Knob.Tests;
 
@@ -98,10 +99,12 @@ public sealed class WatcherTests
     public async Task A_watch_ends_with_Unavailable_when_the_service_shuts_down()
     {
         await using var knob = KnobHost.Start();
+        await using var onKestrel = knob.StartOnKestrel();
         using var timeout = new CancellationTokenSource(KnobHost.Patience);
-        using var watch = await knob.WatchAsync(timeout.Token);
+        using var watch = new KnobService.KnobServiceClient(onKestrel.Channel).WatchEvents(new WatchEventsRequest(), cancellationToken: timeout.Token);
+        await watch.ResponseHeadersAsync;
 
-        knob.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        onKestrel.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(timeout.Token));
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);

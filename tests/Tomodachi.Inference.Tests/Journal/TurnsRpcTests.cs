@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.V1;
+using Tomodachi.Testing;
 using static Tomodachi.Inference.Tests.Journal.JournalTestData;
 
 namespace Tomodachi.Inference.Tests.Journal;
@@ -146,10 +147,10 @@ public sealed class TurnsRpcTests(JournalServiceFactory factory) : IClassFixture
     [Fact]
     public async Task WatchTurns_ends_with_Unavailable_when_the_service_shuts_down()
     {
-        using var stopping = new JournalServiceFactory();
-        var stoppingClient = stopping.CreateGrpcClient();
+        using var journal = new JournalServiceFactory();
+        await using var stopping = journal.StartOnKestrel();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var watch = stoppingClient.WatchTurns(new WatchTurnsRequest(), cancellationToken: timeout.Token);
+        using var watch = new InferenceService.InferenceServiceClient(stopping.Channel).WatchTurns(new WatchTurnsRequest(), cancellationToken: timeout.Token);
         await watch.ResponseHeadersAsync;
 
         stopping.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();

@@ -5,6 +5,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tomodachi.Memory.V1;
+using Tomodachi.Testing;
 using static Tomodachi.Memory.Tests.Service.MemoryRequests;
 
 namespace Tomodachi.Memory.Tests.Service;
@@ -218,6 +219,21 @@ public sealed class MemoryServiceTests : IAsyncLifetime
         service.Time.Advance(TimeSpan.FromSeconds(5));
         Assert.True(await stream.MoveNext(cancel.Token));
         Assert.Equal(1ul, stream.Current.Stats.Count);
+    }
+
+    [Fact]
+    public async Task WatchStats_ends_with_Unavailable_when_the_service_shuts_down()
+    {
+        await using var stopping = service.StartOnKestrel();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var watch = new MemoryService.MemoryServiceClient(stopping.Channel).WatchStats(new WatchStatsRequest(), cancellationToken: cancel.Token);
+        Assert.True(await watch.ResponseStream.MoveNext(cancel.Token));
+
+        stopping.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(cancel.Token));
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("shutting down", error.Status.Detail);
     }
 
     [Fact]
