@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using LLama;
 using LLama.Common;
@@ -81,6 +82,55 @@ public sealed class ModelTests : IDisposable
         Assert.Contains(reason, model.LoadError);
         Assert.Equal(StatusCode.FailedPrecondition, chat.StatusCode);
         Assert.Contains(reason, chat.Status.Detail);
+    }
+
+    [Fact]
+    public async Task While_the_model_loads_calls_are_asked_to_come_back_with_Unavailable()
+    {
+        // A named pipe holds the load in its open until the test opens the other end: a load as slow as the test needs.
+        var pipe = Path.Combine(Path.GetTempPath(), $"tomodachi-loading-{Guid.NewGuid():N}.gguf");
+        using (var mkfifo = Process.Start("mkfifo", pipe))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        try
+        {
+            var load = _app.Client.LoadModelAsync(new LoadModelRequest { Path = pipe }).ResponseAsync;
+            await LoadErrorBecomesAsync("The model is loading.");
+
+            var chat = await Assert.ThrowsAsync<RpcException>(() => _app.Client.ChatToEndAsync(ChatExtensions.Request("hello")));
+            var count = await Assert.ThrowsAsync<RpcException>(() => _app.Client.CountTokensAsync(new CountTokensRequest { Text = "hi" }).ResponseAsync);
+            await using (new FileStream(pipe, FileMode.Open, FileAccess.Write))
+            {
+            }
+
+            var failed = await Assert.ThrowsAsync<RpcException>(() => load);
+            var chatAfter = await Assert.ThrowsAsync<RpcException>(() => _app.Client.ChatToEndAsync(ChatExtensions.Request("hello")));
+
+            Assert.Equal((StatusCode.Unavailable, "The model is still loading; try again in a moment."), (chat.StatusCode, chat.Status.Detail));
+            Assert.Equal(StatusCode.Unavailable, count.StatusCode);
+            Assert.Equal(StatusCode.FailedPrecondition, failed.StatusCode);
+            Assert.Contains("Not a regular file", failed.Status.Detail);
+            Assert.Equal(StatusCode.FailedPrecondition, chatAfter.StatusCode);
+            Assert.Contains("Not a regular file", chatAfter.Status.Detail);
+        }
+        finally
+        {
+            File.Delete(pipe);
+        }
+    }
+
+    private async Task LoadErrorBecomesAsync(string expected)
+    {
+        var model = (await _app.Client.GetModelAsync(new GetModelRequest())).Model;
+        for (var attempt = 0; attempt < 300 && model.LoadError != expected; attempt++)
+        {
+            await Task.Delay(50);
+            model = (await _app.Client.GetModelAsync(new GetModelRequest())).Model;
+        }
+
+        Assert.Equal(expected, model.LoadError);
     }
 
     [Fact]

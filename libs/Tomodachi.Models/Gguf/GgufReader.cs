@@ -27,6 +27,12 @@ public static class GgufReader
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        if (!stream.CanSeek)
+        {
+            // A pipe or a device: llama.cpp maps the file, so only a regular file can be a model.
+            throw new InvalidModelFileException($"Not a regular file (a pipe or a device cannot hold a model): {path}");
+        }
+
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         try
         {

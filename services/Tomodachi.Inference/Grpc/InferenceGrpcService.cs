@@ -92,7 +92,7 @@ public sealed partial class InferenceGrpcService(
         }
         catch (ModelNotLoadedException exception)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, exception.Message));
+            throw NotLoaded(exception);
         }
         catch (PromptTooLongException exception)
         {
@@ -185,8 +185,11 @@ public sealed partial class InferenceGrpcService(
             sampling.HasSeed ? sampling.Seed : null);
     }
 
-    private LoadedModel.Lease AcquireModel() => models.TryAcquire()
-        ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"No model is loaded: {models.Describe().LoadError}"));
+    private LoadedModel.Lease AcquireModel() => models.TryAcquire() ?? throw NotLoaded(ModelNotLoadedException.For(models));
+
+    // A model on its way is a wait (UNAVAILABLE: clients retry); no model is the owner's to fix (FAILED_PRECONDITION).
+    private static RpcException NotLoaded(ModelNotLoadedException exception) =>
+        new(new Status(exception.Loading ? StatusCode.Unavailable : StatusCode.FailedPrecondition, exception.Message));
 
     private static RpcException ShuttingDown(string retry) => ServiceStopping.ShuttingDown("inference", retry);
 

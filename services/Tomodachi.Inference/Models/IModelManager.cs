@@ -6,6 +6,9 @@ public interface IModelManager
     /// <summary>The configured (or last requested) model, loaded or not.</summary>
     ModelDescription Describe();
 
+    /// <summary>True while a load is under way, and, when the service loads its model at start-up, until that load ends.</summary>
+    bool Loading { get; }
+
     /// <summary>A lease on the loaded model, or null when none is loaded.</summary>
     LoadedModel.Lease? TryAcquire();
 

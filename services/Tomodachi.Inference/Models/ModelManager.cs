@@ -33,22 +33,29 @@ public sealed class ModelManager(
     private readonly SemaphoreSlim _switch = new(1, 1);
     private readonly InferenceOptions _options = options.Value;
     private LoadedModel? _loaded;
+    private volatile bool _loading = options.Value.LoadOnStartup;
     private ModelDescription _description = new(null, options.Value.Model ?? "", 0, Loaded: false,
-        Demo: string.IsNullOrWhiteSpace(options.Value.Model), LoadError: "The model has not been loaded yet.");
+        Demo: string.IsNullOrWhiteSpace(options.Value.Model),
+        LoadError: options.Value.LoadOnStartup ? "The model is loading." : "The model has not been loaded yet.");
 
     public event Action? Changed;
 
     public ModelDescription Describe() => Volatile.Read(ref _description);
+
+    public bool Loading => _loading;
 
     public LoadedModel.Lease? TryAcquire() => Volatile.Read(ref _loaded)?.TryAcquire();
 
     public async Task<ModelDescription> LoadAsync(string? path, CancellationToken cancellationToken)
     {
         await _switch.WaitAsync(cancellationToken);
+        _loading = true;
         try
         {
             await UnloadCurrentAsync();
             var demo = path is null && string.IsNullOrWhiteSpace(_options.Model);
+            // Downloading and mapping a real model can take minutes; meanwhile the Status panel and GetModel say so.
+            Publish(new ModelDescription(null, path ?? _options.Model ?? "", 0, false, demo, "The model is loading."));
             string resolved;
             try
             {
@@ -68,6 +75,7 @@ public sealed class ModelManager(
         }
         finally
         {
+            _loading = false;
             _switch.Release();
         }
     }

@@ -35,7 +35,7 @@ public sealed class ChatPipeline(
         var started = time.GetTimestamp();
         var startedAt = time.GetUtcNow();
         using var lease = models.TryAcquire()
-            ?? throw new ModelNotLoadedException($"No model is loaded: {models.Describe().LoadError ?? "unknown reason"}");
+            ?? throw ModelNotLoadedException.For(models);
         var model = lease.Model;
         using var slot = await slots.AcquireAsync(cancellationToken);
 
