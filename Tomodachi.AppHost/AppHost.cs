@@ -1,6 +1,7 @@
 using Tomodachi.AppHost.Knob;
 using Tomodachi.AppHost.Memory;
 using Tomodachi.AppHost.Observability;
+using Tomodachi.AppHost.Runtime;
 using Tomodachi.AppHost.Security;
 using Tomodachi.AppHost.Storage;
 
@@ -56,6 +57,9 @@ var gateway = builder.AddProject<Projects.Tomodachi_Gateway>("gateway")
     .WithReference(web).WaitFor(web)
     .WithServiceToken(serviceToken)
     .WithHttpHealthCheck("/health");
+
+// Every service's native heap: see MallocArenaExtensions.
+builder.CapMallocArenas();
 
 // Observability
 if (PrometheusExtensions.IsPrometheusInstalled())

@@ -1,5 +1,6 @@
 using Grpc.Net.Client;
 using Tomodachi.Inference.V1;
+using Tomodachi.Memory.V1;
 
 namespace Tomodachi.LoadRun;
 
@@ -20,18 +21,27 @@ public static class LoadRunner
         var model = (await inference.GetModelAsync(new GetModelRequest(), cancellationToken: ct)).Model;
         var repository = RepositoryRoot();
 
+        var memory = new MemoryService.MemoryServiceClient(channel);
         var before = await ReadRssAsync(inference, repository, ct);
+        var memoriesBefore = await CountMemoriesAsync(memory, ct);
         IReadOnlyList<ServiceRss> afterWarmup = [];
-        // Read on a chat client's thread as the warm-up ends, so straight from /proc (inference included) rather than over gRPC.
-        var result = await new LoadDriver(channel, options).RunAsync(() => afterWarmup = ServiceMemory.Read(repository), ct);
+        Task<ulong>? memoriesAfterWarmup = null;
+        // Read on a chat client's thread as the warm-up ends, so straight from /proc (inference included) rather than
+        // over gRPC; the memory count is asked for then and read when the run is over.
+        var result = await new LoadDriver(channel, options).RunAsync(() =>
+        {
+            afterWarmup = ServiceMemory.Read(repository);
+            memoriesAfterWarmup = CountMemoriesAsync(memory, ct);
+        }, ct);
         var end = await ReadRssAsync(inference, repository, ct);
+        var memories = new MemoryCounts(memoriesBefore, memoriesAfterWarmup is null ? 0 : await memoriesAfterWarmup, await CountMemoriesAsync(memory, ct));
 
         var series = end.Select(e => new RssSeries(e.Service, e.Pid,
             before.FirstOrDefault(b => b.Pid == e.Pid)?.RssBytes ?? 0,
             afterWarmup.FirstOrDefault(a => a.Pid == e.Pid)?.RssBytes ?? 0,
             e.RssBytes)).ToList();
         var modelName = $"{model.Id} ({model.Architecture}, {model.Quantization}{(model.Demo ? ", demo: random weights" : "")})";
-        var markdown = Report.Markdown(options, result, series, suite.Description, modelName, loadBefore, LoadAverage(), startedAt);
+        var markdown = Report.Markdown(options, result, series, memories, suite.Description, modelName, loadBefore, LoadAverage(), startedAt);
         Console.WriteLine(markdown);
         if (options.Output is { } output)
         {
@@ -54,6 +64,10 @@ public static class LoadRunner
         var own = (await inference.GetProcessMemoryAsync(new GetProcessMemoryRequest(), cancellationToken: ct)).Memory;
         return [new ServiceRss("Inference", own.Pid, (long)own.RssBytes), .. ServiceMemory.Read(repository).Where(s => s.Service != "Inference")];
     }
+
+    // The memory service's RSS grows with what it holds (its index keeps every vector in memory), so the report shows both.
+    private static async Task<ulong> CountMemoriesAsync(MemoryService.MemoryServiceClient memory, CancellationToken ct) =>
+        (await memory.GetStatsAsync(new GetStatsRequest(), cancellationToken: ct)).Stats.Count;
 
     private static string RepositoryRoot()
     {

@@ -10,12 +10,15 @@ public sealed record RssSeries(string Service, int Pid, long Before, long AfterW
     public double Growth => AfterWarmup == 0 ? double.NaN : (End - AfterWarmup) / (double)AfterWarmup;
 }
 
+/// <summary>Memories the memory service held before the run, after warm-up and at the end.</summary>
+public sealed record MemoryCounts(ulong Before, ulong AfterWarmup, ulong End);
+
 /// <summary>The markdown block for docs/benchmarks.md, and the verdicts behind the exit code.</summary>
 public static class Report
 {
     public const double GrowthTarget = 0.05;
 
-    public static string Markdown(LoadOptions options, LoadResult result, IReadOnlyList<RssSeries> rss, string suite, string model,
+    public static string Markdown(LoadOptions options, LoadResult result, IReadOnlyList<RssSeries> rss, MemoryCounts memories, string suite, string model,
         string loadBefore, string loadAfter, DateTimeOffset startedAt)
     {
         var measured = result.Chats.Where(c => c.AfterWarmup).ToList();
@@ -37,6 +40,7 @@ public static class Report
         text.AppendLine($"| Time to first token p50 / p95 / p99 | {Percentiles(measured.Select(c => c.TimeToFirstTokenMs).Where(double.IsFinite))} |");
         text.AppendLine(Invariant($"| Memory Search p50 / p95 / p99 | {Percentiles(result.SearchMs)} ({result.SearchMs.Count} calls) |"));
         text.AppendLine(Invariant($"| Knob Simulate p50 / p95 / p99 | {Percentiles(result.KnobMs)} ({result.KnobMs.Count} calls) |"));
+        text.AppendLine(Invariant($"| Memories held by the memory service | {memories.Before} before, {memories.AfterWarmup} after warm-up, {memories.End} at the end |"));
         text.AppendLine($"| Errors by status | {(result.Errors.Count == 0 ? "none" : string.Join(", ", result.Errors.OrderBy(e => e.Key).Select(e => $"{e.Key} × {e.Value}")))} |");
         text.AppendLine();
         text.AppendLine("| Process | pid | RSS before | after warm-up | at the end | growth after warm-up |");

@@ -25,6 +25,21 @@ public sealed class PlatformTests(SuiteFixture suite)
         Assert.Contains("process_memory_virtual_bytes", body);
     }
 
+    [Theory]
+    [MemberData(nameof(Scraped))]
+    public async Task Every_service_runs_with_two_malloc_arenas(string resource)
+    {
+        // DCP runs `dotnet run`, which runs the service: both must carry the setting, since glibc reads it at start.
+        var processes = ProcessTree.Of(await suite.App.ProcessIdAsync(resource, Timeout));
+
+        Assert.True(processes.Count >= 2, $"{resource}: expected `dotnet run` and the service, found {processes.Count} process(es)");
+        foreach (var pid in processes)
+        {
+            var environment = (await File.ReadAllTextAsync($"/proc/{pid}/environ", Timeout)).Split('\0');
+            Assert.Contains("MALLOC_ARENA_MAX=2", environment);
+        }
+    }
+
     [Fact]
     public async Task Gateway_reflection_lists_all_three_contracts()
     {

@@ -76,7 +76,7 @@ public static class ResourceFaults
         && KnownResourceStates.TerminalStates.Contains(state);
 
     /// <summary>The `dotnet run` process DCP started for the resource.</summary>
-    private static async Task<int> ProcessIdAsync(DistributedApplication app, string resource, CancellationToken cancellationToken)
+    public static async Task<int> ProcessIdAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
     {
         var running = await app.ResourceNotifications.WaitForResourceAsync(resource,
             e => e.Snapshot.State?.Text == KnownResourceStates.Running && Pid(e) is not null, cancellationToken);
