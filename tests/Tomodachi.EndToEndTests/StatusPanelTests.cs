@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Tomodachi.EndToEndTests.Infrastructure;
 using Tomodachi.Inference.V1;
+using Tomodachi.IntegrationTests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 using static Tomodachi.EndToEndTests.Infrastructure.CampgroundPage;
 
@@ -76,7 +77,7 @@ public sealed class StatusPanelTests(CampgroundFixture suite)
         await Expect(page.Locator("#memoryStatus")).ToHaveTextAsync("Online");
         await Expect(page.Locator("#hudMemoryCount")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+$"));
 
-        await suite.StopResourceAsync("memory", Timeout);
+        await suite.App.StopAsync("memory", Timeout);
         try
         {
             await Expect(page.Locator("#memoryStatus")).ToContainTextAsync("Offline", new() { Timeout = Patient.Timeout });
@@ -86,7 +87,7 @@ public sealed class StatusPanelTests(CampgroundFixture suite)
         finally
         {
             // Started again whatever happened, so the rest of the collection has its memory service.
-            await suite.StartResourceAsync("memory", Timeout);
+            await suite.App.StartAsync("memory", Timeout);
         }
 
         await Expect(page.Locator("#memoryStatus")).ToHaveTextAsync("Online", Patient);

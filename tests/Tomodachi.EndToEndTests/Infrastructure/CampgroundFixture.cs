@@ -73,15 +73,6 @@ public sealed class CampgroundFixture : IAsyncLifetime
         return new BrowserSession(page);
     }
 
-    public Task StopResourceAsync(string resource, CancellationToken cancellationToken) =>
-        App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
-
-    public async Task StartResourceAsync(string resource, CancellationToken cancellationToken)
-    {
-        await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
-        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
-    }
-
     public async Task DisposeAsync()
     {
         if (browser is not null)
