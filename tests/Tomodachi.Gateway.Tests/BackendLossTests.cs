@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
+using static Tomodachi.Gateway.Tests.GatewayOnKestrel;
+
 namespace Tomodachi.Gateway.Tests;
 
 /// <summary>A backend that cannot be reached, or that dies in the middle of a reply, is UNAVAILABLE to gRPC callers.</summary>
@@ -23,7 +25,7 @@ public sealed class BackendLossTests
     [Fact]
     public async Task Unreachable_backend_answers_grpc_callers_Unavailable_naming_the_service()
     {
-        using var gateway = Gateway(knobGrpc: "http://127.0.0.1:1");
+        using var gateway = ForwardingKnobTo("http://127.0.0.1:1");
         using var client = gateway.CreateClient();
 
         using var response = await client.SendAsync(GrpcRequest());
@@ -37,7 +39,7 @@ public sealed class BackendLossTests
     public async Task Backend_dying_in_the_middle_of_a_reply_ends_it_with_Unavailable_trailers()
     {
         await using var backend = await DyingBackendAsync();
-        using var gateway = Gateway(knobGrpc: backend.Addresses().Single());
+        using var gateway = ForwardingKnobTo(backend.Addresses().Single());
         using var client = gateway.CreateClient();
 
         using var response = await client.SendAsync(GrpcRequest());
@@ -53,13 +55,8 @@ public sealed class BackendLossTests
     public async Task A_grpc_client_of_the_gateway_on_kestrel_gets_the_message_sent_and_then_Unavailable_when_the_backend_dies()
     {
         await using var backend = await DyingBackendAsync();
-        ListenOptions? grpcEndpoint = null;
-        using var gateway = Gateway(knobGrpc: backend.Addresses().Single(),
-            ("Kestrel:Endpoints:http:Url", "http://127.0.0.1:0"), ("Kestrel:Endpoints:grpc:Url", "http://127.0.0.1:0"));
-        gateway.UseKestrel(kestrel => kestrel.ConfigurationLoader?.Endpoint("grpc", endpoint => grpcEndpoint = endpoint.ListenOptions));
-        gateway.StartServer();
-        var port = grpcEndpoint?.IPEndPoint?.Port ?? throw new InvalidOperationException("the gateway bound no gRPC endpoint");
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        using var gateway = ForwardingKnobTo(backend.Addresses().Single(), GatewayOnKestrel.LoopbackPorts);
+        using var channel = gateway.StartOnKestrel();
 
         using var call = channel.CreateCallInvoker().AsyncServerStreamingCall(WatchEvents, null, new CallOptions(), []);
         var received = await call.ResponseStream.MoveNext();
@@ -69,16 +66,6 @@ public sealed class BackendLossTests
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Contains("The knob service went away in the middle of the reply", error.Status.Detail);
     }
-
-    private static WebApplicationFactory<Program> Gateway(string knobGrpc, params (string Key, string Value)[] settings) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Services:knob:grpc:0", knobGrpc);
-            foreach (var (key, value) in settings)
-            {
-                web.UseSetting(key, value);
-            }
-        });
 
     private static HttpRequestMessage GrpcRequest()
     {

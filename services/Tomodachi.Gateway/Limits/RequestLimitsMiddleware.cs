@@ -78,6 +78,12 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Gatew
             reader.AdvanceTo(result.Buffer.Start);
             // The server completes its reader when the request ends; the stream must not complete it before.
             context.Request.Body = reader.AsStream(leaveOpen: true);
+            // The body limit was lifted before the peek. Once a body has been read from, the feature can only say
+            // "read-only", and the proxy, trying to lift the limit again, logged a warning for every gRPC call.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { MaxRequestBodySize: null })
+            {
+                context.Features.Set<IHttpMaxRequestBodySizeFeature>(null);
+            }
         }
     }
 
