@@ -30,13 +30,15 @@ public sealed class ModelManager(
         "exaone", "smollm3", "gpt2", "falcon", "mpt", "internlm2", "minicpm", "chatglm", "glm4", "bitnet", "gptneox",
     };
 
+    private const string LoadingReason = "The model is loading.";
+
     private readonly SemaphoreSlim _switch = new(1, 1);
     private readonly InferenceOptions _options = options.Value;
     private LoadedModel? _loaded;
     private volatile bool _loading = options.Value.LoadOnStartup;
     private ModelDescription _description = new(null, options.Value.Model ?? "", 0, Loaded: false,
         Demo: string.IsNullOrWhiteSpace(options.Value.Model),
-        LoadError: options.Value.LoadOnStartup ? "The model is loading." : "The model has not been loaded yet.");
+        LoadError: options.Value.LoadOnStartup ? LoadingReason : "The model has not been loaded yet.");
 
     public event Action? Changed;
 
@@ -55,7 +57,7 @@ public sealed class ModelManager(
             await UnloadCurrentAsync();
             var demo = path is null && string.IsNullOrWhiteSpace(_options.Model);
             // Downloading and mapping a real model can take minutes; meanwhile the Status panel and GetModel say so.
-            Publish(new ModelDescription(null, path ?? _options.Model ?? "", 0, false, demo, "The model is loading."));
+            Publish(new ModelDescription(null, path ?? _options.Model ?? "", 0, false, demo, LoadingReason));
             string resolved;
             try
             {
