@@ -3,8 +3,8 @@ using System.Numerics.Tensors;
 namespace Tomodachi.Memory.Storage;
 
 /// <summary>
-/// The embedded store's search structure: every vector in one contiguous row-major float matrix and an 8-bit copy of
-/// it (<see cref="Int8Vectors"/>), beside the columns the filters need. A search scans the 8-bit copy (a quarter of
+/// The embedded store's search structure: every vector in a row-major float matrix and an 8-bit copy of it
+/// (<see cref="Int8Vectors"/>), both held in blocks of rows (<see cref="RowBlocks{T}"/>), beside the columns the filters need. A search scans the 8-bit copy (a quarter of
 /// the memory traffic, which is what bounds an exact scan) over all cores, keeps the best
 /// <see cref="CandidatesPerHit"/> × k rows, and re-scores those exactly with float SIMD dot products (vectors are
 /// unit length, so the dot product is the cosine similarity). Rows are packed: a removed row is filled with the last one.
@@ -23,8 +23,8 @@ internal sealed class VectorIndex
     private readonly Dictionary<Guid, int> rowOf = [];
     // Sessions repeat across many memories; one string per session keeps the index small.
     private readonly Dictionary<string, string> sessionPool = new(StringComparer.Ordinal);
-    private float[] vectors;
-    private sbyte[] quantized;
+    private readonly RowBlocks<float> vectors;
+    private readonly RowBlocks<sbyte> quantized;
     private float[] scales;
     private Guid[] ids;
     private long[] createdAt;
@@ -35,8 +35,8 @@ internal sealed class VectorIndex
     public VectorIndex(int dimension)
     {
         Dimension = dimension;
-        vectors = new float[InitialCapacity * dimension];
-        quantized = new sbyte[InitialCapacity * dimension];
+        vectors = new RowBlocks<float>(dimension);
+        quantized = new RowBlocks<sbyte>(dimension);
         scales = new float[InitialCapacity];
         ids = new Guid[InitialCapacity];
         createdAt = new long[InitialCapacity];
@@ -73,8 +73,8 @@ internal sealed class VectorIndex
                 rowOf[id] = row;
             }
 
-            vector.CopyTo(vectors.AsSpan(row * Dimension, Dimension));
-            scales[row] = Int8Vectors.Quantize(vector, quantized.AsSpan(row * Dimension, Dimension));
+            vector.CopyTo(vectors.Row(row));
+            scales[row] = Int8Vectors.Quantize(vector, quantized.Row(row));
             ids[row] = id;
             createdAt[row] = createdAtMicroseconds;
             speakers[row] = speaker;
@@ -99,8 +99,8 @@ internal sealed class VectorIndex
             var last = --count;
             if (row != last)
             {
-                vectors.AsSpan(last * Dimension, Dimension).CopyTo(vectors.AsSpan(row * Dimension, Dimension));
-                quantized.AsSpan(last * Dimension, Dimension).CopyTo(quantized.AsSpan(row * Dimension, Dimension));
+                vectors.Row(last).CopyTo(vectors.Row(row));
+                quantized.Row(last).CopyTo(quantized.Row(row));
                 scales[row] = scales[last];
                 ids[row] = ids[last];
                 createdAt[row] = createdAt[last];
@@ -168,14 +168,15 @@ internal sealed class VectorIndex
 
     private void EnsureCapacity(int rows)
     {
+        vectors.EnsureCapacity(rows);
+        quantized.EnsureCapacity(rows);
         if (rows <= ids.Length)
         {
             return;
         }
 
+        // The columns take 37 bytes a row against the vectors' 5 a dimension: doubling them costs little.
         var capacity = Math.Max(rows, ids.Length * 2);
-        Array.Resize(ref vectors, capacity * Dimension);
-        Array.Resize(ref quantized, capacity * Dimension);
         Array.Resize(ref scales, capacity);
         Array.Resize(ref ids, capacity);
         Array.Resize(ref createdAt, capacity);
@@ -208,21 +209,28 @@ internal sealed class VectorIndex
         {
             var best = new TopCandidates(candidates);
             var dimension = index.Dimension;
-            var rows = index.quantized.AsSpan();
             var scales = index.scales.AsSpan();
-            for (var row = from; row < to; row++)
+            for (var start = from; start < to;)
             {
-                if (filtered && !Matches(row))
+                // One block's rows at a time, so the inner loop walks a single contiguous span.
+                var rows = index.quantized.Run(start, to);
+                var end = start + rows.Length / dimension;
+                for (var row = start; row < end; row++)
                 {
-                    continue;
+                    if (filtered && !Matches(row))
+                    {
+                        continue;
+                    }
+
+                    // The query's own scale is the same for every row, so it is left out of the ranking.
+                    var score = Int8Vectors.Dot(rows.Slice((row - start) * dimension, dimension), quantizedQuery) * scales[row];
+                    if (score > best.Bar)
+                    {
+                        best.Offer(row, score);
+                    }
                 }
 
-                // The query's own scale is the same for every row, so it is left out of the ranking.
-                var score = Int8Vectors.Dot(rows.Slice(row * dimension, dimension), quantizedQuery) * scales[row];
-                if (score > best.Bar)
-                {
-                    best.Offer(row, score);
-                }
+                start = end;
             }
 
             return best;
@@ -237,7 +245,7 @@ internal sealed class VectorIndex
             {
                 foreach (var row in part.Rows)
                 {
-                    var score = TensorPrimitives.Dot(index.vectors.AsSpan(row * dimension, dimension), query);
+                    var score = TensorPrimitives.Dot(index.vectors.Row(row), query);
                     if (score >= minScore)
                     {
                         scored.Add((row, score));

@@ -88,6 +88,29 @@ public sealed class VectorIndexTests
         }
     }
 
+    [Fact]
+    public void Removing_a_row_from_the_first_block_refills_it_from_the_last_block()
+    {
+        // Rows live in blocks of 1 024; a removed row is refilled with the last one, here two blocks away.
+        var random = new Random(5);
+        var index = new VectorIndex(Dimension);
+        var rows = Enumerable.Range(0, 2 * RowBlocks<float>.RowsPerBlock + 52).Select(_ => (Id: Guid.NewGuid(), Vector: RandomUnitVector(random))).ToList();
+        foreach (var (id, vector) in rows)
+        {
+            index.Upsert(id, vector, 0, Speaker.Note, "");
+        }
+
+        Assert.True(index.Remove(rows[5].Id));
+
+        Assert.Equal(rows.Count - 1, index.Count);
+        foreach (var (id, vector) in rows.Where((_, i) => i != 5))
+        {
+            var hit = index.Search(vector, 1, MemoryFilter.None).Single();
+            Assert.Equal(id, hit.Id);
+            Assert.Equal(1f, hit.Score, 1e-5f);
+        }
+    }
+
     private static float[] RandomUnitVector(Random random)
     {
         var vector = new float[Dimension];
