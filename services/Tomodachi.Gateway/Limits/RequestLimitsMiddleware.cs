@@ -48,6 +48,9 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Gatew
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
             feature.MaxRequestBodySize = null;
+            // Lifted for good, so the feature goes: after the peek below it could only say "read-only", and the
+            // proxy, trying to lift the limit again, logged a warning for every gRPC call.
+            context.Features.Set<IHttpMaxRequestBodySizeFeature>(null);
         }
     }
 
@@ -78,12 +81,6 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Gatew
             reader.AdvanceTo(result.Buffer.Start);
             // The server completes its reader when the request ends; the stream must not complete it before.
             context.Request.Body = reader.AsStream(leaveOpen: true);
-            // The body limit was lifted before the peek. Once a body has been read from, the feature can only say
-            // "read-only", and the proxy, trying to lift the limit again, logged a warning for every gRPC call.
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { MaxRequestBodySize: null })
-            {
-                context.Features.Set<IHttpMaxRequestBodySizeFeature>(null);
-            }
         }
     }
 
