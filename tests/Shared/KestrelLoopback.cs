@@ -1,10 +1,7 @@
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Tomodachi.Testing;
 
@@ -15,20 +12,19 @@ namespace Tomodachi.Testing;
 /// </summary>
 public static class KestrelLoopback
 {
-    /// <summary>Starts a copy of the factory's service on Kestrel and opens a gRPC channel to it.</summary>
+    /// <summary>Starts a copy of the factory's service on Kestrel and opens a gRPC channel to its "grpc" endpoint.</summary>
     public static KestrelService<TEntryPoint> StartOnKestrel<TEntryPoint>(this WebApplicationFactory<TEntryPoint> factory)
         where TEntryPoint : class
     {
-        // The service's fixed ports may belong to a running suite, so the system picks both; both speak HTTP/2,
-        // so either reaches the gRPC services.
+        // The service's fixed ports may belong to a running suite, so the system picks both.
         var onKestrel = factory.WithWebHostBuilder(web => web
             .UseSetting("Kestrel:Endpoints:http:Url", "http://127.0.0.1:0")
-            .UseSetting("Kestrel:Endpoints:http:Protocols", "Http2")
             .UseSetting("Kestrel:Endpoints:grpc:Url", "http://127.0.0.1:0"));
-        onKestrel.UseKestrel();
+        ListenOptions? grpcEndpoint = null;
+        onKestrel.UseKestrel(kestrel => kestrel.ConfigurationLoader?.Endpoint("grpc", endpoint => grpcEndpoint = endpoint.ListenOptions));
         onKestrel.StartServer();
-        var addresses = onKestrel.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
-        return new KestrelService<TEntryPoint>(onKestrel, GrpcChannel.ForAddress(addresses.Addresses.First()));
+        var port = grpcEndpoint?.IPEndPoint?.Port ?? throw new InvalidOperationException("the service bound no gRPC endpoint");
+        return new KestrelService<TEntryPoint>(onKestrel, GrpcChannel.ForAddress($"http://127.0.0.1:{port}"));
     }
 }
 

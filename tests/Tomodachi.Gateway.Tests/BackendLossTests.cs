@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-using static Tomodachi.Gateway.Tests.GatewayOnKestrel;
+using Tomodachi.Testing;
+using static Tomodachi.Gateway.Tests.KnobForwardingGateway;
 
 namespace Tomodachi.Gateway.Tests;
 
@@ -55,10 +56,10 @@ public sealed class BackendLossTests
     public async Task A_grpc_client_of_the_gateway_on_kestrel_gets_the_message_sent_and_then_Unavailable_when_the_backend_dies()
     {
         await using var backend = await DyingBackendAsync();
-        using var gateway = ForwardingKnobTo(backend.Addresses().Single(), GatewayOnKestrel.LoopbackPorts);
-        using var channel = gateway.StartOnKestrel();
+        using var factory = ForwardingKnobTo(backend.Addresses().Single());
+        await using var gateway = factory.StartOnKestrel();
 
-        using var call = channel.CreateCallInvoker().AsyncServerStreamingCall(WatchEvents, null, new CallOptions(), []);
+        using var call = gateway.Channel.CreateCallInvoker().AsyncServerStreamingCall(WatchEvents, null, new CallOptions(), []);
         var received = await call.ResponseStream.MoveNext();
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
 

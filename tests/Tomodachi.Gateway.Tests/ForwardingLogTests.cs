@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using static Tomodachi.Gateway.Tests.GatewayOnKestrel;
+using Tomodachi.Testing;
+using static Tomodachi.Gateway.Tests.KnobForwardingGateway;
 
 namespace Tomodachi.Gateway.Tests;
 
@@ -23,11 +24,11 @@ public sealed class ForwardingLogTests
     public async Task A_forwarded_grpc_call_logs_no_proxy_warning()
     {
         await using var backend = await AnsweringBackendAsync();
-        using var gateway = ForwardingKnobTo(backend.Addresses().Single(), LoopbackPorts)
+        using var factory = ForwardingKnobTo(backend.Addresses().Single())
             .WithWebHostBuilder(web => web.ConfigureLogging(logging => logging.AddFakeLogging()));
-        using var channel = gateway.StartOnKestrel();
+        await using var gateway = factory.StartOnKestrel();
 
-        var reply = await channel.CreateCallInvoker().AsyncUnaryCall(GetState, null, new CallOptions(), []);
+        var reply = await gateway.Channel.CreateCallInvoker().AsyncUnaryCall(GetState, null, new CallOptions(), []);
 
         var proxyWarnings = gateway.Services.GetRequiredService<FakeLogCollector>().GetSnapshot()
             .Where(record => record.Level >= LogLevel.Warning && record.Category?.StartsWith("Yarp", StringComparison.Ordinal) == true)
