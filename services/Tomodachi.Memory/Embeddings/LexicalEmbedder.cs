@@ -41,7 +41,9 @@ public sealed class LexicalEmbedder : IEmbedder
 
     public int Dimension => Dimensions;
 
-    public ValueTask<float[]> EmbedAsync(string text, CancellationToken cancellationToken) => ValueTask.FromResult(Embed(text));
+    /// <summary>Questions and passages are embedded alike; the token count is the number of words.</summary>
+    public ValueTask<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<string> texts, EmbeddingKind kind, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<TextEmbedding>>(texts.Select(text => new TextEmbedding(Embed(text), Words(text).Count)).ToList());
 
     public static float[] Embed(string text)
     {

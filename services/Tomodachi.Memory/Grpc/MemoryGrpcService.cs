@@ -129,6 +129,13 @@ public sealed class MemoryGrpcService(MemoryBank bank, MemoryChangeFeed changeFe
         }
     }
 
+    public override async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
+    {
+        var (texts, kind) = ToEmbed(request);
+        var (embedder, embeddings) = await bank.EmbedAsync(texts, kind, context.CancellationToken);
+        return ToMessage(embedder, embeddings);
+    }
+
     public override async Task<ReindexResponse> Reindex(ReindexRequest request, ServerCallContext context) =>
         new() { ReindexedCount = (ulong)await bank.ReindexAsync(context.CancellationToken) };
 }

@@ -73,7 +73,7 @@ public sealed partial class MemoryBank(
             {
                 // One unrecorded search now: otherwise a fresh process compiles the embedder and the search on the
                 // first chat's time, and on a busy machine that alone outlasts the inference service's memory budget.
-                await store.SearchAsync(await current.EmbedAsync("warm-up", cancellationToken), 1, new MemoryFilter(), cancellationToken);
+                await store.SearchAsync(await current.EmbedAsync("warm-up", cancellationToken, EmbeddingKind.Query), 1, new MemoryFilter(), cancellationToken);
             }
         }
         catch (Exception e) when (e is not (OperationCanceledException or MemoryStoreNotReadyException))
@@ -92,13 +92,15 @@ public sealed partial class MemoryBank(
     {
         await RequireSearchableAsync(cancellationToken);
         var now = time.GetUtcNow();
+        var vectors = await Embedder.EmbedAsync(drafts.Select(d => d.Text).ToList(), EmbeddingKind.Document, cancellationToken);
         var memories = new List<EmbeddedMemory>(drafts.Count);
-        foreach (var draft in drafts)
+        for (var i = 0; i < drafts.Count; i++)
         {
+            var draft = drafts[i];
             var createdAt = Microseconds.Truncate(draft.CreatedAt ?? now);
             var id = draft.Id ?? Guid.CreateVersion7(createdAt);
             var entry = new MemoryEntry(id, draft.Text, draft.Speaker, draft.SessionId, createdAt, draft.Metadata);
-            memories.Add(new EmbeddedMemory(entry, await Embedder.EmbedAsync(draft.Text, cancellationToken)));
+            memories.Add(new EmbeddedMemory(entry, vectors[i].Vector));
         }
 
         await store.UpsertAsync(memories, cancellationToken);
@@ -111,10 +113,19 @@ public sealed partial class MemoryBank(
     {
         await RequireSearchableAsync(cancellationToken);
         var started = time.GetTimestamp();
-        var vector = await Embedder.EmbedAsync(query, cancellationToken);
+        var vector = await Embedder.EmbedAsync(query, cancellationToken, EmbeddingKind.Query);
         var hits = await store.SearchAsync(vector, k, filter, cancellationToken);
         metrics.RecordSearch(store.Backend, time.GetElapsedTime(started));
         return hits;
+    }
+
+    /// <summary>Embeds texts with the configured embedder; needs no store, only a usable embedder.</summary>
+    /// <exception cref="MemoryStoreNotReadyException">The configured embedder cannot be used.</exception>
+    public async Task<(IEmbedder Embedder, IReadOnlyList<TextEmbedding> Embeddings)> EmbedAsync(
+        IReadOnlyList<string> texts, EmbeddingKind kind, CancellationToken cancellationToken)
+    {
+        var current = await LoadEmbedderAsync(cancellationToken);
+        return (current, await current.EmbedAsync(texts, kind, cancellationToken));
     }
 
     public async Task<MemoryEntry> GetAsync(Guid id, CancellationToken cancellationToken)

@@ -218,7 +218,7 @@ public abstract class MemoryStoreContract : IAsyncLifetime
     {
         var rex = await Memory("my dog is called Rex");
         await Store.UpsertAsync([rex, await Memory("my cat is called Tom"), await Memory("I had pizza for lunch")], default);
-        var folded = new FoldedEmbedder();
+        IEmbedder folded = new FoldedEmbedder();
 
         Assert.Equal(3, await Store.ReindexAsync(folded, default));
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Tomodachi.Memory.Embeddings;
 using Tomodachi.Memory.Extensions;
 using Tomodachi.Memory.Storage;
 using Tomodachi.Memory.Tests.Contract;
@@ -23,7 +24,7 @@ public sealed class EmbedderMismatchTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var folded = new FoldedEmbedder();
+        IEmbedder folded = new FoldedEmbedder();
         await using (var store = new EmbeddedMemoryStore(
             Options.Create(new MemoryOptions { DataDirectory = dataDirectory.FullName }), NullLogger<EmbeddedMemoryStore>.Instance))
         {

@@ -55,9 +55,10 @@ public sealed class ModelEmbedderServiceTests
 
         var store = await Assert.ThrowsAsync<RpcException>(() => service.Client.StoreAsync(Store("hello")).ResponseAsync);
         var search = await Assert.ThrowsAsync<RpcException>(() => service.Client.SearchAsync(Search("hello")).ResponseAsync);
+        var embed = await Assert.ThrowsAsync<RpcException>(() => service.Client.EmbedAsync(new EmbedRequest { Texts = { "hello" } }).ResponseAsync);
         var stats = (await service.Client.GetStatsAsync(new GetStatsRequest())).Stats;
 
-        foreach (var error in new[] { store, search })
+        foreach (var error in new[] { store, search, embed })
         {
             Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
             Assert.Contains("Memory:EmbeddingModel", error.Status.Detail);
