@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tomodachi.Memory.Embeddings;
 using Tomodachi.Memory.Extensions;
+using Tomodachi.Memory.Benchmarks;
 using Tomodachi.Memory.Storage;
 
 // Embedded store figures for docs/benchmarks.md:
@@ -17,6 +18,12 @@ const int BatchSize = 500;
 const int Queries = 300;
 const int K = 10;
 var identity = new EmbedderIdentity("benchmark-random", LexicalEmbedder.Dimensions);
+
+if (args is ["recall", ..])
+{
+    await Tomodachi.Memory.Benchmarks.Recall.RecallBenchmark.RunAsync(BenchmarkEmbedders.All(threads: 0));
+    return;
+}
 
 if (args is ["load", var loadDirectory])
 {

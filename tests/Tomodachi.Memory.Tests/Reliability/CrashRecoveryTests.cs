@@ -20,6 +20,9 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
     private const int MaxWritesPerRound = 2_000;
     private static readonly TimeSpan RoundTimeout = TimeSpan.FromSeconds(60);
 
+    // Durability of the store, not embedding, is under test: the model-free embedder keeps the 21 starts quick.
+    private const string Embedder = "--Memory:Embedder=Lexical";
+
     private readonly DirectoryInfo dataDirectory = Directory.CreateTempSubdirectory("tomodachi-memory-crash-");
 
     [Fact]
@@ -30,7 +33,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
         for (var round = 1; round <= Rounds; round++)
         {
             using var timeout = new CancellationTokenSource(RoundTimeout);
-            await using var service = await MemoryServiceProcess.StartAsync(dataDirectory.FullName, timeout.Token);
+            await using var service = await MemoryServiceProcess.StartAsync(dataDirectory.FullName, timeout.Token, Embedder);
             await AssertAllPresentAsync(service, acknowledged, timeout.Token);
 
             // Kill after a random number of acknowledgements, while every writer still has a call in flight.
@@ -54,7 +57,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
         }
 
         using var finalTimeout = new CancellationTokenSource(RoundTimeout);
-        await using var restarted = await MemoryServiceProcess.StartAsync(dataDirectory.FullName, finalTimeout.Token);
+        await using var restarted = await MemoryServiceProcess.StartAsync(dataDirectory.FullName, finalTimeout.Token, Embedder);
         await AssertAllPresentAsync(restarted, acknowledged, finalTimeout.Token);
     }
 

@@ -41,6 +41,7 @@ public sealed class EmbedderMismatchTests : IAsyncLifetime
         }
 
         service = MemoryServiceFactory.ForDirectory(dataDirectory.FullName);
+        service.Settings["Memory:Embedder"] = "Lexical";
     }
 
     public async Task DisposeAsync()

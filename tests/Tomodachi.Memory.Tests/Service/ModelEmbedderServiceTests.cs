@@ -114,6 +114,7 @@ public sealed class ModelEmbedderServiceTests
             var ids = new List<string>();
             await using (var lexical = MemoryServiceFactory.ForDirectory(directory.FullName))
             {
+                lexical.Settings["Memory:Embedder"] = "Lexical";
                 foreach (var text in Texts)
                 {
                     ids.Add((await lexical.Client.StoreAsync(Store(text))).Id);
@@ -121,6 +122,7 @@ public sealed class ModelEmbedderServiceTests
             }
 
             await using var model = MemoryServiceFactory.ForDirectory(directory.FullName);
+            model.Settings["Memory:Embedder"] = "Gguf";
             model.Settings["Memory:EmbeddingModel"] = await TestEmbeddingModel.PathAsync();
 
             var refused = await Assert.ThrowsAsync<RpcException>(() => model.Client.SearchAsync(Search(Texts[2])).ResponseAsync);
@@ -143,6 +145,7 @@ public sealed class ModelEmbedderServiceTests
     private static MemoryServiceFactory WithModel(string modelPath)
     {
         var service = new MemoryServiceFactory();
+        service.Settings["Memory:Embedder"] = "Gguf";
         service.Settings["Memory:EmbeddingModel"] = modelPath;
         return service;
     }
