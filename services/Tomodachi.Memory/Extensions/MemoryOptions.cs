@@ -14,7 +14,10 @@ public sealed class MemoryOptions : IValidatableObject
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
         "tomodachi", "memory");
 
-    /// <summary>The Qdrant collection used when <c>ConnectionStrings:qdrant</c> is set.</summary>
+    /// <summary>Where memories live: the embedded store, or Qdrant at <c>ConnectionStrings:qdrant</c>.</summary>
+    public MemoryBackend Backend { get; set; } = MemoryBackend.Embedded;
+
+    /// <summary>The Qdrant collection (an alias; see QdrantMemoryStore) used when <see cref="Backend"/> is Qdrant.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$")]
     public string QdrantCollection { get; set; } = "tomodachi_memories";
 
@@ -70,6 +73,16 @@ public sealed class MemoryOptions : IValidatableObject
                 [nameof(OnnxModel)]);
         }
     }
+}
+
+/// <summary>The backends the service can keep memories in (<c>Memory:Backend</c>).</summary>
+public enum MemoryBackend
+{
+    /// <summary>SQLite plus an in-memory vector index, in <c>Memory:DataDirectory</c>.</summary>
+    Embedded,
+
+    /// <summary>A Qdrant server named by <c>ConnectionStrings:qdrant</c>.</summary>
+    Qdrant,
 }
 
 /// <summary>The embedders the service can run (<c>Memory:Embedder</c>).</summary>
