@@ -29,11 +29,13 @@ public static class MemoryExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddModelDownloads(MemoryOptions.SectionName);
         builder.Services.AddSingleton<IEmbedderProvider, ConfiguredEmbedderProvider>();
+        builder.Services.AddSingleton<PreviousEmbedders>();
         builder.AddMemoryStore();
         builder.Services.AddSingleton<MemoryChangeFeed>();
         builder.Services.AddSingleton<MemoryMetrics>();
         builder.Services.AddSingleton<MemoryBank>();
         builder.Services.AddHostedService<MemoryStatsReporter>();
+        builder.Services.AddHostedService<ReembeddingWorker>();
         builder.Services.AddHealthChecks().AddCheck<MemoryStoreHealthCheck>("memory-store");
         return builder;
     }
@@ -58,6 +60,7 @@ public static class MemoryExtensions
         builder.Services.AddSingleton<IMemoryStore>(services => new QdrantMemoryStore(
             QdrantMemoryStore.CreateClient(qdrant, services.GetRequiredService<ILoggerFactory>()),
             services.GetRequiredService<IOptions<MemoryOptions>>().Value.QdrantCollection,
-            services.GetRequiredService<ILogger<QdrantMemoryStore>>()));
+            services.GetRequiredService<ILogger<QdrantMemoryStore>>(),
+            services.GetRequiredService<TimeProvider>()));
     }
 }

@@ -124,6 +124,9 @@ internal static class MemoryMapping
         Embedder = stats.Embedder,
         Dimension = (uint)stats.Dimension,
         Problem = stats.Problem ?? "",
+        Reembedding = stats.Reembedding is { } r
+            ? new V1.ReembeddingProgress { TargetEmbedder = r.Target.Name, TargetDimension = (uint)r.Target.Dimension, Done = (ulong)r.Done, Total = (ulong)r.Total }
+            : null,
     };
 
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));

@@ -53,7 +53,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
             output.WriteLine($"round {round}: {acknowledged.Count} acknowledged in total, {lostCalls} calls cut off by the kill");
             Assert.True(lostCalls > 0, "the kill did not interrupt any call; the test proves nothing");
 
-            Assert.Equal("ok", await IntegrityCheckAsync());
+            Assert.Equal("ok", await MemoryDatabase.IntegrityCheckAsync(dataDirectory.FullName));
         }
 
         using var finalTimeout = new CancellationTokenSource(RoundTimeout);
@@ -103,15 +103,5 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
         // Search must see them too: the index is rebuilt from the database at start-up.
         var stats = (await service.Client.GetStatsAsync(new GetStatsRequest(), cancellationToken: cancellationToken)).Stats;
         Assert.Equal((ulong)stored.Count, stats.Count);
-    }
-
-    private async Task<string> IntegrityCheckAsync()
-    {
-        var path = Path.Combine(dataDirectory.FullName, EmbeddedMemoryStore.DatabaseFileName);
-        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA integrity_check";
-        return (string)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -106,7 +106,7 @@ public sealed class ModelEmbedderServiceTests
     }
 
     [Fact]
-    public async Task Switching_from_the_lexical_embedder_to_a_model_needs_a_Reindex_which_re_embeds_with_the_model()
+    public async Task Switching_from_the_lexical_embedder_to_a_model_re_embeds_with_the_model_while_searches_keep_answering()
     {
         var directory = Directory.CreateTempSubdirectory("tomodachi-memory-switch-");
         try
@@ -125,16 +125,17 @@ public sealed class ModelEmbedderServiceTests
             model.Settings["Memory:Embedder"] = "Gguf";
             model.Settings["Memory:EmbeddingModel"] = await TestEmbeddingModel.PathAsync();
 
-            var refused = await Assert.ThrowsAsync<RpcException>(() => model.Client.SearchAsync(Search(Texts[2])).ResponseAsync);
+            var meanwhile = (await model.Client.SearchAsync(Search(Texts[2], k: 1))).Hits;
             var reindexed = await model.Client.ReindexAsync(new ReindexRequest());
             var hits = (await model.Client.SearchAsync(Search(Texts[2], k: 1))).Hits;
+            var stats = (await model.Client.GetStatsAsync(new GetStatsRequest())).Stats;
 
-            Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
-            Assert.Contains("'lexical-hash-v1' (384 dimensions)", refused.Status.Detail);
-            Assert.Contains($"'{TestEmbeddingModel.EmbedderName}' (64 dimensions)", refused.Status.Detail);
+            Assert.Equal(ids[2], Assert.Single(meanwhile).Memory.Id);
             Assert.Equal(3ul, reindexed.ReindexedCount);
             Assert.Equal(ids[2], Assert.Single(hits).Memory.Id);
             Assert.Equal(1f, hits[0].Score, 4);
+            Assert.Equal(TestEmbeddingModel.EmbedderName, stats.Embedder);
+            Assert.Null(stats.Reembedding);
         }
         finally
         {
