@@ -30,6 +30,7 @@ public static class MemoryExtensions
         builder.AddModelDownloads(MemoryOptions.SectionName);
         builder.Services.AddSingleton<IEmbedderProvider, ConfiguredEmbedderProvider>();
         builder.Services.AddSingleton<PreviousEmbedders>();
+        builder.Services.AddSingleton<RetrievalTracker>();
         builder.AddMemoryStore();
         builder.Services.AddSingleton<MemoryChangeFeed>();
         builder.Services.AddSingleton<MemoryMetrics>();

@@ -28,6 +28,7 @@ public sealed partial class MemoryBank(
     IMemoryStore store,
     IEmbedderProvider embedders,
     PreviousEmbedders previous,
+    RetrievalTracker retrievals,
     MemoryChangeFeed changes,
     MemoryMetrics metrics,
     TimeProvider time,
@@ -155,6 +156,7 @@ public sealed partial class MemoryBank(
             {
                 var hits = await store.SearchAsync(vector, k, filter, cancellationToken, Identity(searching));
                 metrics.RecordSearch(store.Backend, time.GetElapsedTime(started));
+                retrievals.Record(hits);
                 return hits;
             }
             catch (StaleQueryException) when (attempt == 1)
@@ -228,6 +230,25 @@ public sealed partial class MemoryBank(
         var stats = new MemoryBankStats(figures, store.Backend, identity?.Name ?? embedders.Configured, identity?.Dimension ?? 0, Problem, reembedding);
         metrics.Report(stats);
         return stats;
+    }
+
+    /// <summary>
+    /// What searches returned since the service started, with the memories counted against the store as it is now
+    /// (one pass over it: a diagnostic, not a per-request call).
+    /// </summary>
+    public async Task<(RetrievalFigures Figures, long Memories, long Retrieved, long LowScoreOnly)> GetRetrievalStatsAsync(CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        var figures = retrievals.Read();
+        long memories = 0, retrieved = 0, lowScoreOnly = 0;
+        await foreach (var entry in store.ExportAsync(cancellationToken))
+        {
+            memories++;
+            retrieved += figures.Retrieved.Contains(entry.Id) ? 1 : 0;
+            lowScoreOnly += figures.LowScoreOnly.Contains(entry.Id) ? 1 : 0;
+        }
+
+        return (figures, memories, retrieved, lowScoreOnly);
     }
 
     /// <summary>Re-embeds every memory with the configured embedder (also when the vectors are already its own) and waits for it.</summary>
