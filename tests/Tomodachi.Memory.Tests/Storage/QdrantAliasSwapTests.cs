@@ -38,15 +38,7 @@ public sealed class QdrantAliasSwapTests
     public async Task Completing_switches_the_alias_in_one_request_before_dropping_the_old_collection()
     {
         await using var store = Open();
-        await store.OpenAsync(Old, default);
-        var old = qdrant.Aliases[Alias];
-        qdrant.Collections[old] = (qdrant.Collections[old].Metadata, 5);
-        time.Advance(TimeSpan.FromMinutes(1));
-
-        await store.BeginReembeddingAsync(New, default);
-        var next = qdrant.Sent<CreateCollection>()[^1].CollectionName;
-        qdrant.Collections[next] = (qdrant.Collections[next].Metadata, 5);
-        qdrant.Requests.Clear();
+        var (old, next) = await ReembedAsync(store, livePoints: 5, newPoints: 5);
 
         Assert.True(await store.CompleteReembeddingAsync(default));
 
@@ -63,14 +55,7 @@ public sealed class QdrantAliasSwapTests
     public async Task An_incomplete_new_collection_leaves_the_alias_and_the_old_collection_alone()
     {
         await using var store = Open();
-        await store.OpenAsync(Old, default);
-        var old = qdrant.Aliases[Alias];
-        qdrant.Collections[old] = (qdrant.Collections[old].Metadata, 5);
-        time.Advance(TimeSpan.FromMinutes(1));
-        await store.BeginReembeddingAsync(New, default);
-        var next = qdrant.Sent<CreateCollection>()[^1].CollectionName;
-        qdrant.Collections[next] = (qdrant.Collections[next].Metadata, 4);
-        qdrant.Requests.Clear();
+        var (old, _) = await ReembedAsync(store, livePoints: 5, newPoints: 4);
 
         Assert.False(await store.CompleteReembeddingAsync(default));
 
@@ -117,6 +102,20 @@ public sealed class QdrantAliasSwapTests
         Assert.Equal(Alias, Assert.Single(qdrant.Sent<DeleteCollection>()).CollectionName);
         Assert.Equal(next, qdrant.Aliases[Alias]);
         Assert.DoesNotContain(Alias, qdrant.Collections.Keys);
+    }
+
+    /// <summary>A store with <paramref name="livePoints"/> points, re-embedding into a collection that holds <paramref name="newPoints"/>.</summary>
+    private async Task<(string Old, string Next)> ReembedAsync(QdrantMemoryStore store, ulong livePoints, ulong newPoints)
+    {
+        await store.OpenAsync(Old, default);
+        var old = qdrant.Aliases[Alias];
+        qdrant.Collections[old] = (qdrant.Collections[old].Metadata, livePoints);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await store.BeginReembeddingAsync(New, default);
+        var next = qdrant.Sent<CreateCollection>()[^1].CollectionName;
+        qdrant.Collections[next] = (qdrant.Collections[next].Metadata, newPoints);
+        qdrant.Requests.Clear();
+        return (old, next);
     }
 
     private QdrantMemoryStore Open() => new(qdrant.Client(), Alias, NullLogger<QdrantMemoryStore>.Instance, time);
