@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Tomodachi.Models.Download;
 using Tomodachi.Inference.Monitoring;
@@ -37,9 +38,12 @@ public sealed class StatusAndMetricsTests : TinyModelTests
     public async Task Status_stream_repeats_the_snapshot_every_three_seconds_without_changes()
     {
         var time = new FakeTimeProvider();
+        // A sampler on the fake clock: the service's own samples on the real clock would wake the board too.
+        await using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var memory = new ProcessMemorySampler(time, Microsoft.Extensions.Options.Options.Create(new ProcessMemoryOptions()), meters.GetRequiredService<IMeterFactory>());
         using var board = new StatusBoard(App.Services.GetRequiredService<Models.IModelManager>(),
             App.Services.GetRequiredService<Generation.SlotGate>(), App.Services.GetRequiredService<Inference.Journal.ITurnJournal>(),
-            App.Services.GetRequiredService<IModelDownloadProgress>(), time);
+            App.Services.GetRequiredService<IModelDownloadProgress>(), memory, time);
         await using var snapshots = board.WatchAsync(CancellationToken.None).GetAsyncEnumerator();
 
         Assert.True(await snapshots.MoveNextAsync());

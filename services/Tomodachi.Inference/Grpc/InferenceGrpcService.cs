@@ -20,6 +20,7 @@ public sealed partial class InferenceGrpcService(
     ChatPipeline chat,
     PersonaCatalog personas,
     StatusBoard status,
+    ProcessMemorySampler memory,
     IOptions<InferenceOptions> options) : InferenceService.InferenceServiceBase
 {
     public override Task<GetModelResponse> GetModel(GetModelRequest request, ServerCallContext context) =>
@@ -35,9 +36,9 @@ public sealed partial class InferenceGrpcService(
 
     public override async Task<UnloadModelResponse> UnloadModel(UnloadModelRequest request, ServerCallContext context)
     {
-        var before = ProcessMemoryReader.Read().RssBytes;
+        var before = memory.SampleNow().RssBytes;
         var model = await models.UnloadAsync(context.CancellationToken);
-        return new UnloadModelResponse { Model = model.ToProto(), RssBytesBefore = before, RssBytesAfter = ProcessMemoryReader.Read().RssBytes };
+        return new UnloadModelResponse { Model = model.ToProto(), RssBytesBefore = before, RssBytesAfter = memory.SampleNow().RssBytes };
     }
 
     public override Task<CountTokensResponse> CountTokens(CountTokensRequest request, ServerCallContext context)
@@ -51,7 +52,7 @@ public sealed partial class InferenceGrpcService(
         Task.FromResult(new ListPersonasResponse { Personas = { personas.All.Select(p => p.ToProto(p == personas.Default)) } });
 
     public override Task<GetProcessMemoryResponse> GetProcessMemory(GetProcessMemoryRequest request, ServerCallContext context) =>
-        Task.FromResult(new GetProcessMemoryResponse { Memory = ProcessMemoryReader.Read().ToProto(models.Describe().Loaded) });
+        Task.FromResult(new GetProcessMemoryResponse { Memory = memory.Current.ToProto(models.Describe().Loaded) });
 
     public override async Task WatchStatus(WatchStatusRequest request, IServerStreamWriter<WatchStatusResponse> responseStream, ServerCallContext context)
     {
