@@ -1,40 +1,18 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Tomodachi.Web.Export;
 using Tomodachi.Web.Tests.Backends;
 
 namespace Tomodachi.Web.Tests.Export;
 
 /// <summary>/export/turns.csv against a real gRPC journal that pages as the inference service's does.</summary>
-public sealed class TurnExportEndpointTests : IAsyncLifetime
+public sealed class TurnExportEndpointTests() : ScriptedWebTests(started => started.InferenceAddress)
 {
-    private ScriptedInference backends = null!;
-    private WebApplicationFactory<Program> web = null!;
-
-    public async Task InitializeAsync()
-    {
-        backends = await ScriptedInference.StartAsync();
-        web = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("Services:inference:grpc:0", backends.InferenceAddress.ToString());
-            host.UseSetting("Services:memory:grpc:0", "http://127.0.0.1:9");
-            host.UseSetting("Services:knob:grpc:0", "http://127.0.0.1:9");
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await web.DisposeAsync();
-        await backends.DisposeAsync();
-    }
-
     [Fact]
     public async Task Every_turn_of_a_journal_longer_than_the_old_100_000_cap_is_exported_newest_first_once()
     {
         const int turns = 100_000 + TurnJournalReader.PageSize + 1;
-        backends.Inference.GeneratedJournalSize = turns;
-        using var http = web.CreateClient();
+        Backends.Inference.GeneratedJournalSize = turns;
+        using var http = Web.CreateClient();
 
         using var response = await http.GetAsync(ExportEndpoints.TurnsCsvPath, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
@@ -54,9 +32,9 @@ public sealed class TurnExportEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_journal_lost_in_the_middle_of_an_export_fails_the_download_instead_of_ending_it_early()
     {
-        backends.Inference.GeneratedJournalSize = 3 * TurnJournalReader.PageSize;
-        backends.Inference.FailFromPage = 1;
-        using var http = web.CreateClient();
+        Backends.Inference.GeneratedJournalSize = 3 * TurnJournalReader.PageSize;
+        Backends.Inference.FailFromPage = 1;
+        using var http = Web.CreateClient();
 
         using var response = await http.GetAsync(ExportEndpoints.TurnsCsvPath, HttpCompletionOption.ResponseHeadersRead);
 
