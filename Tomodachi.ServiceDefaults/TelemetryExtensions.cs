@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -22,12 +23,15 @@ public static class TelemetryExtensions
             logging.IncludeScopes = true;
         });
 
+        builder.AddProcessMemorySampler();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
+                .AddMeter(ProcessMemorySampler.MeterName)
+                .DropProcessInstrumentationMemory()
                 .AddPromtoolCleanNames()
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
@@ -46,6 +50,28 @@ public static class TelemetryExtensions
 
         return builder;
     }
+
+    /// <summary>One reader of the process's memory for every view of it (see <see cref="ProcessMemorySampler"/>).</summary>
+    private static void AddProcessMemorySampler(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<ProcessMemoryOptions>().BindConfiguration(ProcessMemoryOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ProcessMemorySampler>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<ProcessMemorySampler>());
+    }
+
+    /// <summary>
+    /// The process instrumentation would read memory again at every collection, at other moments than the sampler;
+    /// its two memory gauges are dropped and <see cref="ProcessMemorySampler"/>'s take their names.
+    /// </summary>
+    private static MeterProviderBuilder DropProcessInstrumentationMemory(this MeterProviderBuilder metrics) =>
+        metrics.AddView(instrument =>
+            instrument.Meter.Name == ProcessInstrumentationMeter && instrument.Name is "process.memory.usage" or "process.memory.virtual"
+                ? MetricStreamConfiguration.Drop
+                : null);
+
+    private const string ProcessInstrumentationMeter = "OpenTelemetry.Instrumentation.Process";
 
     /// <summary>The OTLP export timeout used unless OTEL_EXPORTER_OTLP_TIMEOUT sets another.</summary>
     private const string OtlpExportTimeoutMilliseconds = "1000";

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Tomodachi.Models.Download;
 using Tomodachi.Inference.Monitoring;
@@ -37,9 +38,12 @@ public sealed class StatusAndMetricsTests : TinyModelTests
     public async Task Status_stream_repeats_the_snapshot_every_three_seconds_without_changes()
     {
         var time = new FakeTimeProvider();
+        // A sampler on the fake clock: the service's own samples on the real clock would wake the board too.
+        await using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var memory = new ProcessMemorySampler(time, Microsoft.Extensions.Options.Options.Create(new ProcessMemoryOptions()), meters.GetRequiredService<IMeterFactory>());
         using var board = new StatusBoard(App.Services.GetRequiredService<Models.IModelManager>(),
             App.Services.GetRequiredService<Generation.SlotGate>(), App.Services.GetRequiredService<Inference.Journal.ITurnJournal>(),
-            App.Services.GetRequiredService<IModelDownloadProgress>(), time);
+            App.Services.GetRequiredService<IModelDownloadProgress>(), memory, time);
         await using var snapshots = board.WatchAsync(CancellationToken.None).GetAsyncEnumerator();
 
         Assert.True(await snapshots.MoveNextAsync());
@@ -72,19 +76,8 @@ public sealed class StatusAndMetricsTests : TinyModelTests
     [Fact]
     public async Task Token_usage_and_durations_recorded_are_the_stats_the_client_received()
     {
-        var meterFactory = App.Services.GetRequiredService<IMeterFactory>();
-        var measurements = new List<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Scope == meterFactory && instrument.Meter.Name == "Tomodachi.Inference")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add(i.Name, v, tags));
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(i.Name, v, tags));
-        listener.Start();
+        var measurements = new List<Measured>();
+        using var listener = ListenToInferenceMeter(measurements);
 
         var stats = (await App.Client.ChatToEndAsync(ChatExtensions.Request("hello", maxTokens: 6, persona: "coach")))[^1].Stats;
 
@@ -104,9 +97,51 @@ public sealed class StatusAndMetricsTests : TinyModelTests
             Assert.Equal("chat", duration.Tags["gen_ai.operation.name"]);
             Assert.Equal("tiny-v2", duration.Tags["gen_ai.request.model"]);
             Assert.Equal("coach", duration.Tags["persona"]);
+            var stages = measurements.Where(m => m.Instrument == "tomodachi.inference.stage.duration")
+                .ToDictionary(m => (string)m.Tags["stage"]!, m => m.Value);
+            Assert.Equal(stats.OrchestratorMs / 1000, stages["orchestrate"]);
+            Assert.Equal(stats.RetrievalMs / 1000, stages["retrieve"]);
+            Assert.Equal(stats.PromptEvalMs / 1000, stages["prompt_eval"]);
+            Assert.Equal(stats.GenerationMs / 1000, stages["generate"]);
             // Labels never carry conversation ids or text.
             Assert.All(measurements, m => Assert.DoesNotContain(m.Tags.Values, v => v is string s && (s.Contains("test-session") || s.Contains("hello"))));
         }
+    }
+
+    [Fact]
+    public async Task A_turn_of_fewer_than_two_tokens_records_no_generation_rate()
+    {
+        var measurements = new List<Measured>();
+        using var listener = ListenToInferenceMeter(measurements);
+
+        var stats = (await App.Client.ChatToEndAsync(ChatExtensions.Request("hello", maxTokens: 1)))[^1].Stats;
+
+        Assert.InRange(stats.CompletionTokens, 0u, 1u);
+        lock (measurements)
+        {
+            Assert.Single(measurements, m => m.Instrument == "gen_ai.server.request.duration");
+            Assert.DoesNotContain(measurements, m => m.Instrument is "tomodachi.inference.generation.tokens_per_second" or "gen_ai.server.time_per_output_token");
+        }
+    }
+
+    private sealed record Measured(string Instrument, double Value, Dictionary<string, object?> Tags);
+
+    /// <summary>Collects what this test's service records on its Tomodachi.Inference meter (not other tests' hosts).</summary>
+    private MeterListener ListenToInferenceMeter(List<Measured> measurements)
+    {
+        var meterFactory = App.Services.GetRequiredService<IMeterFactory>();
+        var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meterFactory && instrument.Meter.Name == "Tomodachi.Inference")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add(i.Name, v, tags));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(i.Name, v, tags));
+        listener.Start();
+        return listener;
 
         void Add(string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
@@ -118,7 +153,7 @@ public sealed class StatusAndMetricsTests : TinyModelTests
 
             lock (measurements)
             {
-                measurements.Add((name, value, copy));
+                measurements.Add(new Measured(name, value, copy));
             }
         }
     }

@@ -41,7 +41,11 @@ internal static class TestData
             Loaded = loaded,
             Demo = demo,
         },
-        Memory = new ProcessMemory { RssBytes = rssBytes, ModelLoaded = loaded, Pid = 42 },
+        Memory = new ProcessMemory
+        {
+            RssBytes = rssBytes, ModelLoaded = loaded, Pid = 42,
+            SampledAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 11, 28, 10, 0, 5, TimeSpan.Zero)),
+        },
         MessageCount = 7,
     };
 }

@@ -33,6 +33,10 @@ public static class StatusFormat
             ? NotAvailable
             : TimeZoneInfo.ConvertTime(value.ToDateTimeOffset(), zone).ToString("yyyy-MM-dd HH:mm:ss", Invariant);
 
+    /// <summary><c>HH:MM:SS</c> in the given zone.</summary>
+    public static string TimeOfDay(Timestamp value, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(value.ToDateTimeOffset(), zone).ToString("HH:mm:ss", Invariant);
+
     public static string Count(ulong value) => value.ToString(Invariant);
 
     /// <summary>Parameters as 136M / 1.2B.</summary>

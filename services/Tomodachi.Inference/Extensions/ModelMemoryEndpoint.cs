@@ -1,12 +1,11 @@
 using System.Text.Json.Serialization;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Monitoring;
 
 namespace Tomodachi.Inference.Extensions;
 
 /// <summary>
-/// GET /api/model/memory: the original REST shape, kept for old clients and curl users, read from the same
-/// <see cref="ProcessMemoryReader"/> as the GetProcessMemory RPC.
+/// GET /api/model/memory: the original REST shape, kept for old clients and curl users, with the same
+/// <see cref="ProcessMemorySampler"/> sample as the GetProcessMemory RPC and /metrics, and the time it was read.
 /// </summary>
 public static class ModelMemoryEndpoint
 {
@@ -17,19 +16,19 @@ public static class ModelMemoryEndpoint
         [property: JsonPropertyName("rss_mb")] double RssMb,
         [property: JsonPropertyName("vms_mb")] double VmsMb,
         [property: JsonPropertyName("rss_human")] string RssHuman,
-        [property: JsonPropertyName("process_id")] int ProcessId);
+        [property: JsonPropertyName("process_id")] int ProcessId,
+        [property: JsonPropertyName("sampled_at")] DateTimeOffset SampledAt);
 
     public static IEndpointRouteBuilder MapModelMemoryEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, (IModelManager models) => Read(models.Describe().Loaded));
+        app.MapGet(Path, (IModelManager models, ProcessMemorySampler memory) => Read(models.Describe().Loaded, memory.Current));
         return app;
     }
 
-    public static ModelMemory Read(bool modelLoaded)
+    public static ModelMemory Read(bool modelLoaded, ProcessMemorySample memory)
     {
-        var memory = ProcessMemoryReader.Read();
         var rssMb = memory.RssBytes / 1024.0 / 1024.0;
-        return new ModelMemory(modelLoaded, Math.Round(rssMb, 1), Math.Round(memory.VmsBytes / 1024.0 / 1024.0, 1), Human(memory.RssBytes), memory.ProcessId);
+        return new ModelMemory(modelLoaded, Math.Round(rssMb, 1), Math.Round(memory.VmsBytes / 1024.0 / 1024.0, 1), Human(memory.RssBytes), memory.ProcessId, memory.SampledAt);
     }
 
     private static string Human(ulong bytes) => bytes switch

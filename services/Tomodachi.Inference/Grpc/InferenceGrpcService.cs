@@ -17,7 +17,8 @@ public sealed partial class InferenceGrpcService(
     ChatPipeline chat,
     ChatRequestReader reader,
     PersonaCatalog personas,
-    StatusBoard status) : InferenceService.InferenceServiceBase
+    StatusBoard status,
+    ProcessMemorySampler memory) : InferenceService.InferenceServiceBase
 {
     public override Task<GetModelResponse> GetModel(GetModelRequest request, ServerCallContext context) =>
         Task.FromResult(new GetModelResponse { Model = models.Describe().ToProto() });
@@ -32,9 +33,9 @@ public sealed partial class InferenceGrpcService(
 
     public override async Task<UnloadModelResponse> UnloadModel(UnloadModelRequest request, ServerCallContext context)
     {
-        var before = ProcessMemoryReader.Read().RssBytes;
+        var before = memory.SampleNow().RssBytes;
         var model = await models.UnloadAsync(context.CancellationToken);
-        return new UnloadModelResponse { Model = model.ToProto(), RssBytesBefore = before, RssBytesAfter = ProcessMemoryReader.Read().RssBytes };
+        return new UnloadModelResponse { Model = model.ToProto(), RssBytesBefore = before, RssBytesAfter = memory.SampleNow().RssBytes };
     }
 
     public override Task<CountTokensResponse> CountTokens(CountTokensRequest request, ServerCallContext context)
@@ -48,7 +49,7 @@ public sealed partial class InferenceGrpcService(
         Task.FromResult(new ListPersonasResponse { Personas = { personas.All.Select(p => p.ToProto(p == personas.Default)) } });
 
     public override Task<GetProcessMemoryResponse> GetProcessMemory(GetProcessMemoryRequest request, ServerCallContext context) =>
-        Task.FromResult(new GetProcessMemoryResponse { Memory = ProcessMemoryReader.Read().ToProto(models.Describe().Loaded) });
+        Task.FromResult(new GetProcessMemoryResponse { Memory = memory.Current.ToProto(models.Describe().Loaded) });
 
     public override async Task WatchStatus(WatchStatusRequest request, IServerStreamWriter<WatchStatusResponse> responseStream, ServerCallContext context)
     {

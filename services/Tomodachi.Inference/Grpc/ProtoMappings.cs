@@ -52,12 +52,13 @@ internal static class ProtoMappings
         Error = download.Error ?? "",
     };
 
-    public static ProcessMemory ToProto(this ProcessMemoryReading memory, bool modelLoaded) => new()
+    public static ProcessMemory ToProto(this ProcessMemorySample memory, bool modelLoaded) => new()
     {
         RssBytes = memory.RssBytes,
         VmsBytes = memory.VmsBytes,
         Pid = memory.ProcessId,
         ModelLoaded = modelLoaded,
+        SampledAt = Timestamp.FromDateTimeOffset(memory.SampledAt),
     };
 
     public static Persona ToProto(this PersonaOptions persona, bool isDefault) => new()

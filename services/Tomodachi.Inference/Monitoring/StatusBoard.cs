@@ -10,7 +10,7 @@ namespace Tomodachi.Inference.Monitoring;
 /// <summary>One look at the service.</summary>
 public sealed record StatusSnapshot(
     ModelDescription Model,
-    ProcessMemoryReading Memory,
+    ProcessMemorySample Memory,
     int QueueDepth,
     int BusySlots,
     int ParallelSlots,
@@ -21,7 +21,8 @@ public sealed record StatusSnapshot(
 
 /// <summary>
 /// Collects what the status stream shows and wakes watchers on every change: model loaded or unloaded, a slot taken
-/// or freed, a turn finished.
+/// or freed, a turn finished, a new memory sample. The memory figures are <see cref="ProcessMemorySampler"/>'s latest
+/// sample, the one process.memory.usage reports on /metrics, never a reading of their own.
 /// </summary>
 public sealed class StatusBoard : IDisposable
 {
@@ -32,19 +33,23 @@ public sealed class StatusBoard : IDisposable
     private readonly SlotGate _slots;
     private readonly ITurnJournal _journal;
     private readonly IModelDownloadProgress _downloads;
+    private readonly ProcessMemorySampler _memory;
     private readonly TimeProvider _time;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TurnStats? _lastTurn;
 
-    public StatusBoard(IModelManager models, SlotGate slots, ITurnJournal journal, IModelDownloadProgress downloads, TimeProvider time)
+    public StatusBoard(
+        IModelManager models, SlotGate slots, ITurnJournal journal, IModelDownloadProgress downloads, ProcessMemorySampler memory, TimeProvider time)
     {
         _downloads = downloads;
+        _memory = memory;
         _models = models;
         _slots = slots;
         _journal = journal;
         _time = time;
         _models.Changed += Signal;
         _slots.Changed += Signal;
+        _memory.Sampled += OnSampled;
     }
 
     public void TurnFinished(TurnStats stats)
@@ -56,7 +61,7 @@ public sealed class StatusBoard : IDisposable
     /// <summary>The status now; the message count is the journal's, so it survives restarts.</summary>
     public async Task<StatusSnapshot> SnapshotAsync(CancellationToken cancellationToken) => new(
         _models.Describe(),
-        ProcessMemoryReader.Read(),
+        _memory.Current,
         _slots.QueueDepth,
         _slots.BusySlots,
         _slots.ParallelSlots,
@@ -80,11 +85,14 @@ public sealed class StatusBoard : IDisposable
         }
     }
 
+    private void OnSampled(ProcessMemorySample sample) => Signal();
+
     private void Signal() => Interlocked.Exchange(ref _changed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     public void Dispose()
     {
         _models.Changed -= Signal;
         _slots.Changed -= Signal;
+        _memory.Sampled -= OnSampled;
     }
 }

@@ -26,6 +26,7 @@ public sealed class InferenceMetrics
     private readonly Histogram<double> _timePerOutputToken;
     private readonly Histogram<long> _tokenUsage;
     private readonly Histogram<double> _tokensPerSecond;
+    private readonly Histogram<double> _stageDuration;
 
     public InferenceMetrics(IMeterFactory meterFactory, SlotGate slots, IModelManager models)
     {
@@ -40,6 +41,9 @@ public sealed class InferenceMetrics
             "Prompt (input) and reply (output) tokens per chat.", advice: new() { HistogramBucketBoundaries = TokenBuckets });
         _tokensPerSecond = meter.CreateHistogram<double>("tomodachi.inference.generation.tokens_per_second", "{token}/s",
             "Reply tokens per second of generation.", advice: new() { HistogramBucketBoundaries = TokensPerSecondBuckets });
+        _stageDuration = meter.CreateHistogram<double>("tomodachi.inference.stage.duration", "s",
+            "Time of one stage of a chat (stage = orchestrate, retrieve, prompt_eval, generate).",
+            advice: new() { HistogramBucketBoundaries = DurationBuckets });
         meter.CreateObservableGauge("tomodachi.inference.queue.depth", () => slots.QueueDepth, "{chat}", "Chats waiting for a slot.");
         meter.CreateObservableGauge("tomodachi.inference.slots.busy", () => slots.BusySlots, "{slot}", "Slots generating now.");
         meter.CreateObservableGauge("tomodachi.inference.model.loaded", () => models.Describe().Loaded ? 1 : 0, "{model}",
@@ -63,6 +67,13 @@ public sealed class InferenceMetrics
         {
             _timePerOutputToken.Record(stats.GenerationMs / 1000 / (stats.CompletionTokens - 1), tags);
             _tokensPerSecond.Record(stats.GenerationTokensPerSecond, tags);
+        }
+
+        foreach (var (stage, ms) in Stages(stats))
+        {
+            var staged = tags;
+            staged.Add("stage", stage);
+            _stageDuration.Record(ms / 1000, staged);
         }
 
         RecordTokens(tags, stats.PromptTokens, stats.CompletionTokens);
@@ -89,4 +100,13 @@ public sealed class InferenceMetrics
         outputTags.Add("gen_ai.token.type", "output");
         _tokenUsage.Record(output, outputTags);
     }
+
+    /// <summary>The stages the Status panel shows, with the stats' own figures.</summary>
+    private static (string Stage, double Ms)[] Stages(TurnStats stats) =>
+    [
+        ("orchestrate", stats.OrchestratorMs),
+        ("retrieve", stats.RetrievalMs),
+        ("prompt_eval", stats.PromptEvalMs),
+        ("generate", stats.GenerationMs),
+    ];
 }

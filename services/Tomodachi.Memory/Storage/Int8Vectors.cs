@@ -9,13 +9,28 @@ namespace Tomodachi.Memory.Storage;
 /// <summary>
 /// Vectors as 8-bit integers with one scale per vector, for the first pass of a search: a quarter of the bytes of
 /// the floats, so the scan reads 38 MB instead of 150 MB at 100k × 384. Queries keep 12 bits, so nearly all of the
-/// rounding error is the stored rows'.
+/// rounding error is the stored rows'. <see cref="Dot"/> sums in an int: |row| ≤ 127 and |query| ≤ its levels, so a
+/// dot product is at most dimension × 127 × levels, and the query gets as many levels as keep that below
+/// <see cref="int.MaxValue"/> — 12 bits up to <see cref="FullPrecisionDimensions"/> dimensions, fewer above.
 /// </summary>
 internal static class Int8Vectors
 {
-    private const float RowLevels = sbyte.MaxValue;
-    // Small enough that a sum over 8192 dimensions of row × query products cannot overflow an int.
-    private const float QueryLevels = 4095f;
+    private const int RowLevels = sbyte.MaxValue;
+    private const int MaxQueryLevels = 4095;
+
+    /// <summary>The most dimensions at which the query keeps all 12 bits: ⌊(2³¹ − 1) / (127 × 4095)⌋.</summary>
+    public const int FullPrecisionDimensions = int.MaxValue / (RowLevels * MaxQueryLevels);
+
+    /// <summary>Beyond this the query would have fewer than two levels (a sign) and the first pass would rank nothing.</summary>
+    public const int MaxDimensions = int.MaxValue / (RowLevels * 2);
+
+    /// <summary>The query's levels for vectors of <paramref name="dimension"/>: the most that cannot overflow the sum.</summary>
+    public static int QueryLevels(int dimension)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(dimension, MaxDimensions);
+        return Math.Min(MaxQueryLevels, int.MaxValue / (RowLevels * dimension));
+    }
 
     /// <summary>Writes <paramref name="vector"/> as integers; returns the scale that turns them back into floats.</summary>
     public static float Quantize(ReadOnlySpan<float> vector, Span<sbyte> into)
@@ -32,7 +47,7 @@ internal static class Int8Vectors
     /// <summary>The query for <see cref="Dot"/>. Its scale is the same for every row, so ranking ignores it.</summary>
     public static short[] QuantizeQuery(ReadOnlySpan<float> query)
     {
-        var scale = Scale(query, QueryLevels);
+        var scale = Scale(query, QueryLevels(query.Length));
         var into = new short[query.Length];
         for (var i = 0; i < query.Length; i++)
         {

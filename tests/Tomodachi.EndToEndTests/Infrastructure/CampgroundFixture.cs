@@ -25,6 +25,15 @@ public sealed class CampgroundFixture : IAsyncLifetime
     /// <summary>The gateway's browser address (HTTP/1.1), what a person opens.</summary>
     public Uri GatewayHttp => App.GetEndpoint("gateway", "http");
 
+    /// <summary>
+    /// The Prometheus the AppHost starts (it does wherever `prometheus` is installed, as in CI), once it is ready.
+    /// </summary>
+    public async Task<Uri> PrometheusAsync(CancellationToken cancellationToken)
+    {
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("prometheus", cancellationToken);
+        return App.GetEndpoint("prometheus", "http");
+    }
+
     /// <summary>One HTTP/2 channel to the gateway's gRPC port, for the tests' own calls to the services.</summary>
     public GrpcChannel GatewayChannel => gatewayChannel ?? throw new InvalidOperationException("The suite has not started.");
 

@@ -58,4 +58,7 @@ internal static class CampgroundPage
     public static string Seconds(double milliseconds) => (milliseconds / 1000).ToString("0.00", CultureInfo.InvariantCulture) + "s";
 
     public static string TokensPerSecond(double rate) => rate.ToString("0.0", CultureInfo.InvariantCulture) + " t/s";
+
+    /// <summary>Bytes as <c>XXX.X MB</c>, MB = 1024² bytes.</summary>
+    public static string Megabytes1(double bytes) => (bytes / (1024 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
 }

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -20,8 +22,9 @@ public sealed class RssSamplerTests : IDisposable
     {
         var clock = new FakeTimeProvider(JournalTestData.Epoch);
         var history = new SqliteRssHistory(Options.Create(new JournalOptions { Path = temp.Path }), temp.Journal);
-        await using var services = new ServiceCollection().AddSingleton<IRssHistory>(history).BuildServiceProvider();
-        using var sampler = new RssSampler(services, clock, Options.Create(new TuningOptions { RssSampleInterval = TimeSpan.FromMinutes(1) }), NullLogger<RssSampler>.Instance);
+        await using var services = new ServiceCollection().AddSingleton<IRssHistory>(history).AddMetrics().BuildServiceProvider();
+        using var memory = new ProcessMemorySampler(clock, Options.Create(new ProcessMemoryOptions()), services.GetRequiredService<IMeterFactory>());
+        using var sampler = new RssSampler(services, memory, clock, Options.Create(new TuningOptions { RssSampleInterval = TimeSpan.FromMinutes(1) }), NullLogger<RssSampler>.Instance);
 
         await sampler.StartAsync(CancellationToken.None);
         var samples = await WaitForSamplesAsync(history, 1);

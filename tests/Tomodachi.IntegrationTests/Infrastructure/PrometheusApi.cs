@@ -9,6 +9,9 @@ public sealed class PrometheusApi(HttpClient http)
 {
     public sealed record Sample(IReadOnlyDictionary<string, string> Labels, double Value);
 
+    /// <summary>One scraped value and the time Prometheus stored it at (Unix seconds).</summary>
+    public sealed record Point(double At, double Value);
+
     public async Task<IReadOnlyList<Sample>> QueryAsync(string promql, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync($"/api/v1/query?query={Uri.EscapeDataString(promql)}", cancellationToken);
@@ -22,6 +25,26 @@ public sealed class PrometheusApi(HttpClient http)
         return body.GetProperty("data").GetProperty("resultType").GetString() == "vector"
             ? [.. result.EnumerateArray().Select(ToSample)]
             : [];
+    }
+
+    /// <summary>The raw points of one series selected with a range, e.g. <c>up{job="web"}[1m]</c>, oldest first.</summary>
+    public async Task<IReadOnlyList<Point>> PointsAsync(string rangeSelector, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"/api/v1/query?query={Uri.EscapeDataString(rangeSelector)}", cancellationToken);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        if (body.GetProperty("status").GetString() != "success" || body.GetProperty("data").GetProperty("resultType").GetString() != "matrix")
+        {
+            throw new InvalidOperationException($"`{rangeSelector}` is not a range selector Prometheus accepts: {body}");
+        }
+
+        var series = body.GetProperty("data").GetProperty("result").EnumerateArray().ToList();
+        return series.Count switch
+        {
+            0 => [],
+            1 => [.. series[0].GetProperty("values").EnumerateArray().Select(v =>
+                new Point(v[0].GetDouble(), double.Parse(v[1].GetString()!, CultureInfo.InvariantCulture)))],
+            _ => throw new InvalidOperationException($"`{rangeSelector}` selects {series.Count} series; select one."),
+        };
     }
 
     /// <summary>The sum over all series of a query, or null while Prometheus has none.</summary>

@@ -23,6 +23,9 @@ public sealed class ScriptedInference : IAsyncDisposable
 
     public TuningService.TuningServiceClient TuningClient { get; private set; } = null!;
 
+    /// <summary>Where the InferenceService listens, for a web host pointed at it.</summary>
+    public Uri InferenceAddress => inferenceHost!.Address;
+
     /// <summary>Where the TuningService listens, for a web host pointed at it.</summary>
     public Uri TuningAddress => tuningHost!.Address;
 

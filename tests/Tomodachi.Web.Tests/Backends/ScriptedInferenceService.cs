@@ -43,11 +43,33 @@ public class ScriptedInferenceService
         await responseStream.WriteAsync(new ChatResponse { Stats = stats }, context.CancellationToken);
     }
 
-    public virtual Task<ListTurnsResponse> ListTurns(ListTurnsRequest request, ServerCallContext context) =>
-        Task.FromResult(new ListTurnsResponse
+    /// <summary>When set, the journal is this many turns made on demand ("turn-0" the oldest) instead of <see cref="Journal"/>.</summary>
+    public int? GeneratedJournalSize { get; set; }
+
+    /// <summary>When set, ListTurns answers UNAVAILABLE from this page on (0 = the first).</summary>
+    public int? FailFromPage { get; set; }
+
+    /// <summary>Pages as the real journal does: newest first, the token is where the next page starts.</summary>
+    public virtual Task<ListTurnsResponse> ListTurns(ListTurnsRequest request, ServerCallContext context)
+    {
+        var offset = request.PageToken.Length == 0 ? 0 : int.Parse(request.PageToken, System.Globalization.CultureInfo.InvariantCulture);
+        if (offset / Math.Max(1, (int)request.PageSize) >= FailFromPage)
         {
-            Turns = { Journal.Where(t => request.SessionId.Length == 0 || t.Stats.SessionId == request.SessionId).Take((int)request.PageSize) },
+            throw new RpcException(new Status(StatusCode.Unavailable, "the scripted journal went away"));
+        }
+
+        var all = GeneratedJournalSize is { } size
+            ? Enumerable.Range(0, size).Select(i => new Turn { Stats = TestData.Turn($"turn-{size - 1 - i}") })
+            : Journal.Where(t => request.SessionId.Length == 0 || t.Stats.SessionId == request.SessionId);
+        var total = GeneratedJournalSize ?? all.Count();
+        var page = all.Skip(offset).Take((int)request.PageSize).ToList();
+        var next = offset + page.Count;
+        return Task.FromResult(new ListTurnsResponse
+        {
+            Turns = { page },
+            NextPageToken = next < total ? next.ToString(System.Globalization.CultureInfo.InvariantCulture) : "",
         });
+    }
 
     public virtual Task<ListPersonasResponse> ListPersonas(ListPersonasRequest request, ServerCallContext context) =>
         Task.FromResult(new ListPersonasResponse { Personas = { Personas } });

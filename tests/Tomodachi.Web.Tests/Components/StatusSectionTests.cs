@@ -101,6 +101,9 @@ public sealed class StatusSectionTests : BunitContext
             .Add(s => s.Zone, TimeZoneInfo.Utc));
 
         Assert.Equal("117.7 MB", cut.Find("#hudModelMemory").TextContent.Trim());
+        // The sample's own time, in the panel's zone, so the figure can be found in Prometheus.
+        Assert.Equal("10:00:05", cut.Find("#hudModelMemoryAt").TextContent);
+        Assert.Equal("2026-11-28T10:00:05.0000000+00:00", cut.Find("#hudModelMemoryAt").GetAttribute("datetime"));
         Assert.Equal("1234", cut.Find("#hudMemoryCount").TextContent);
         Assert.Equal("1.50 MB", cut.Find("#hudMemorySize").TextContent);
         Assert.Equal("2026-01-02 03:04:05", cut.Find("#hudMemoryOldest").TextContent);

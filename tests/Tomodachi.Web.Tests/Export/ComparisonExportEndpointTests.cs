@@ -1,38 +1,17 @@
 using System.Net;
 using System.Text.Json;
 using Grpc.Core;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Tomodachi.Web.Tests.Backends;
 
 namespace Tomodachi.Web.Tests.Export;
 
-public sealed class ComparisonExportEndpointTests : IAsyncLifetime
+public sealed class ComparisonExportEndpointTests() : ScriptedWebTests(started => started.TuningAddress)
 {
-    private ScriptedInference backends = null!;
-    private WebApplicationFactory<Program> web = null!;
-
-    public async Task InitializeAsync()
-    {
-        backends = await ScriptedInference.StartAsync();
-        web = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("Services:inference:grpc:0", backends.TuningAddress.ToString());
-            host.UseSetting("Services:memory:grpc:0", "http://127.0.0.1:9");
-            host.UseSetting("Services:knob:grpc:0", "http://127.0.0.1:9");
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await web.DisposeAsync();
-        await backends.DisposeAsync();
-    }
-
     [Fact]
     public async Task Json_export_is_the_whole_last_report_with_the_contracts_field_names()
     {
-        backends.Tuning.LastReport = TuningData.Report();
-        using var http = web.CreateClient();
+        Backends.Tuning.LastReport = TuningData.Report();
+        using var http = Web.CreateClient();
 
         using var response = await http.GetAsync("/export/comparison.json");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -52,8 +31,8 @@ public sealed class ComparisonExportEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Csv_export_has_a_row_per_prompt_and_variant()
     {
-        backends.Tuning.LastReport = TuningData.Report();
-        using var http = web.CreateClient();
+        Backends.Tuning.LastReport = TuningData.Report();
+        using var http = Web.CreateClient();
 
         using var response = await http.GetAsync("/export/comparison.csv");
         var records = Csv.Parse(await response.Content.ReadAsStringAsync());
@@ -69,7 +48,7 @@ public sealed class ComparisonExportEndpointTests : IAsyncLifetime
     [InlineData("/export/comparison.csv")]
     public async Task Before_the_first_comparison_the_export_answers_404_saying_so(string path)
     {
-        using var http = web.CreateClient();
+        using var http = Web.CreateClient();
 
         using var response = await http.GetAsync(path);
         var body = await response.Content.ReadAsStringAsync();
@@ -81,8 +60,8 @@ public sealed class ComparisonExportEndpointTests : IAsyncLifetime
     [Fact]
     public async Task While_the_service_fails_the_export_answers_503_with_the_reason()
     {
-        backends.Tuning.Failures["GetLastComparison"] = new Status(StatusCode.Unavailable, "the journal is locked");
-        using var http = web.CreateClient();
+        Backends.Tuning.Failures["GetLastComparison"] = new Status(StatusCode.Unavailable, "the journal is locked");
+        using var http = Web.CreateClient();
 
         using var response = await http.GetAsync("/export/comparison.json");
         var body = await response.Content.ReadAsStringAsync();

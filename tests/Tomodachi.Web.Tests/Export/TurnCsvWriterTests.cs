@@ -48,7 +48,8 @@ public sealed class TurnCsvWriterTests
     {
         using var text = new StringWriter();
 
-        await TurnCsvWriter.WriteAsync(text, [TestData.Turn("a"), TestData.Turn("b")], CancellationToken.None);
+        await TurnCsvWriter.WriteHeaderAsync(text, CancellationToken.None);
+        await TurnCsvWriter.WriteRowsAsync(text, [TestData.Turn("a"), TestData.Turn("b")], CancellationToken.None);
 
         var lines = text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);

@@ -1,42 +1,41 @@
 using Microsoft.Extensions.Options;
-using Tomodachi.Inference.V1;
 
 namespace Tomodachi.Web.Alerts;
 
-/// <summary>One banner: what crossed which threshold.</summary>
-public sealed record Alert(string Kind, string Message);
-
-/// <summary>Compares the latest figures with the configured thresholds.</summary>
+/// <summary>
+/// Evaluates the rules as Prometheus does: at each evaluation a rule whose value breaches its threshold becomes
+/// active (pending) at that time, and fires once it has been active for its hold time; a rule without a value or
+/// within its threshold is inactive again.
+/// </summary>
 public sealed class AlertEvaluator(IOptions<AlertThresholdOptions> options)
 {
-    private readonly AlertThresholdOptions thresholds = options.Value;
+    private readonly Dictionary<string, DateTimeOffset> activeSince = [];
+    private readonly Lock gate = new();
 
-    public IReadOnlyList<Alert> Evaluate(TurnStats? lastTurn, ProcessMemory? memory)
+    public IReadOnlyList<AlertRule> Rules { get; } = AlertRules.From(options.Value);
+
+    /// <summary>The alerts firing after this evaluation, in the rules' order.</summary>
+    public IReadOnlyList<Alert> Evaluate(AlertInputs inputs, DateTimeOffset now)
     {
-        var alerts = new List<Alert>();
-        if (lastTurn is not null)
+        var firing = new List<Alert>();
+        lock (gate)
         {
-            var latency = lastTurn.TotalLatencyMs / 1000;
-            if (latency > thresholds.LatencySeconds)
+            foreach (var rule in Rules)
             {
-                alerts.Add(new Alert("latency",
-                    $"Slow reply: the last turn took {StatusFormat.Seconds(lastTurn.TotalLatencyMs)} (limit {thresholds.LatencySeconds.ToString(StatusFormat.Invariant)}s)."));
-            }
+                if (rule.Measure(inputs, now, rule.Window) is not { } value || !rule.IsBreachedBy(value))
+                {
+                    activeSince.Remove(rule.Name);
+                    continue;
+                }
 
-            // A turn that generated nothing has no speed to judge.
-            if (lastTurn.CompletionTokens > 0 && lastTurn.GenerationTokensPerSecond < thresholds.MinTokensPerSecond)
-            {
-                alerts.Add(new Alert("throughput",
-                    $"Slow generation: {StatusFormat.TokensPerSecond(lastTurn.GenerationTokensPerSecond)} (minimum {thresholds.MinTokensPerSecond.ToString(StatusFormat.Invariant)} t/s)."));
+                var since = activeSince.TryGetValue(rule.Name, out var at) ? at : activeSince[rule.Name] = now;
+                if (now - since >= rule.For)
+                {
+                    firing.Add(new Alert(rule.Name, rule.Kind, rule.Describe(value)));
+                }
             }
         }
 
-        if (memory is not null && memory.RssBytes > (ulong)thresholds.RssBytes)
-        {
-            alerts.Add(new Alert("rss",
-                $"High memory: the inference process uses {StatusFormat.Megabytes1(memory.RssBytes)} (limit {StatusFormat.Megabytes1((ulong)thresholds.RssBytes)})."));
-        }
-
-        return alerts;
+        return firing;
     }
 }

@@ -12,34 +12,52 @@ public static class ExportEndpoints
     {
         app.MapGet(TurnsCsvPath, ExportTurnsAsync)
             .WithName("ExportTurnsCsv")
-            .WithSummary("Every journaled turn with all its stats, one CSV row per turn, oldest first.");
+            .WithSummary("Every journaled turn with all its stats, one CSV row per turn, newest first, streamed page by page.");
         app.MapComparisonExport();
         return app;
     }
 
-    private static async Task<IResult> ExportTurnsAsync(TurnJournalReader journal, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first page is read before the response starts, so an unreachable journal is a 503 with the reason. A
+    /// failure after that aborts the connection: the browser reports a failed download rather than a file that
+    /// silently ends early.
+    /// </summary>
+    private static async Task ExportTurnsAsync(HttpContext http, TurnJournalReader journal, TimeProvider time)
     {
-        IReadOnlyList<Tomodachi.Inference.V1.TurnStats> turns;
-        try
+        var cancellationToken = http.RequestAborted;
+        var pages = journal.ReadPagesAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (pages)
         {
-            turns = await journal.ReadAllAsync(cancellationToken);
-        }
-        catch (RpcException error)
-        {
-            return Results.Problem(
-                title: "The turn journal is offline",
-                detail: FeedStatus.Describe(error, "InferenceService.ListTurns"),
-                statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
-        var fileName = $"tomodachi-turns-{time.GetUtcNow():yyyyMMdd-HHmmss}.csv";
-        return Results.Stream(
-            async body =>
+            try
             {
-                await using var writer = new StreamWriter(body, new System.Text.UTF8Encoding(false));
-                await TurnCsvWriter.WriteAsync(writer, turns, cancellationToken);
-            },
-            contentType: "text/csv; charset=utf-8",
-            fileDownloadName: fileName);
+                await pages.MoveNextAsync();
+            }
+            catch (RpcException error)
+            {
+                await Results.Problem(
+                    title: "The turn journal is offline",
+                    detail: FeedStatus.Describe(error, "InferenceService.ListTurns"),
+                    statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(http);
+                return;
+            }
+
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"tomodachi-turns-{time.GetUtcNow():yyyyMMdd-HHmmss}.csv\"";
+            await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false));
+            try
+            {
+                await TurnCsvWriter.WriteHeaderAsync(writer, cancellationToken);
+                do
+                {
+                    await TurnCsvWriter.WriteRowsAsync(writer, pages.Current, cancellationToken);
+                    await writer.FlushAsync(cancellationToken);
+                }
+                while (await pages.MoveNextAsync());
+            }
+            catch (RpcException)
+            {
+                http.Abort();
+            }
+        }
     }
 }

@@ -13,9 +13,11 @@ public static class TurnCsvWriter
 
     public static string Header => string.Join(',', Fields.Select(f => f.Name));
 
-    public static async Task WriteAsync(TextWriter writer, IEnumerable<TurnStats> turns, CancellationToken cancellationToken)
+    public static Task WriteHeaderAsync(TextWriter writer, CancellationToken cancellationToken) =>
+        writer.WriteLineAsync(Header.AsMemory(), cancellationToken);
+
+    public static async Task WriteRowsAsync(TextWriter writer, IEnumerable<TurnStats> turns, CancellationToken cancellationToken)
     {
-        await writer.WriteLineAsync(Header.AsMemory(), cancellationToken);
         foreach (var turn in turns)
         {
             await writer.WriteLineAsync(Row(turn).AsMemory(), cancellationToken);

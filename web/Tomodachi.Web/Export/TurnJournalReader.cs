@@ -2,32 +2,28 @@ using Tomodachi.Inference.V1;
 
 namespace Tomodachi.Web.Export;
 
-/// <summary>Reads the whole turn journal from the inference service, page by page.</summary>
+/// <summary>
+/// Reads the whole turn journal from the inference service, newest first, one ListTurns page at a time: an export
+/// holds one page in memory however long the journal is. The page tokens are keyset positions, so turns finished
+/// while an export runs are not in it and none is listed twice.
+/// </summary>
 public sealed class TurnJournalReader(InferenceService.InferenceServiceClient client)
 {
-    private const int PageSize = 500;
+    /// <summary>The largest page ListTurns serves.</summary>
+    public const int PageSize = 500;
 
-    /// <summary>Enough for months of chatting, and a bound on one export's memory and time.</summary>
-    public const int MaxPages = 200;
-
-    /// <summary>All turns, oldest first.</summary>
-    public async Task<IReadOnlyList<TurnStats>> ReadAllAsync(CancellationToken cancellationToken)
+    /// <summary>Pages until the journal's last; the first call's failure surfaces before anything is yielded.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<TurnStats>> ReadPagesAsync(
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var turns = new List<TurnStats>();
         var token = "";
-        for (var page = 0; page < MaxPages; page++)
+        do
         {
             var response = await client.ListTurnsAsync(
                 new ListTurnsRequest { PageSize = PageSize, PageToken = token }, cancellationToken: cancellationToken);
-            turns.AddRange(response.Turns.Select(t => t.Stats));
+            yield return [.. response.Turns.Select(t => t.Stats)];
             token = response.NextPageToken;
-            if (token.Length == 0)
-            {
-                break;
-            }
         }
-
-        turns.Reverse();
-        return turns;
+        while (token.Length > 0);
     }
 }

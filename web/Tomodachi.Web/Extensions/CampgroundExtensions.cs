@@ -39,6 +39,8 @@ public static class CampgroundExtensions
         builder.Services.AddFeed<TurnFeed>();
 
         builder.Services.AddSingleton<AlertEvaluator>();
+        builder.Services.AddSingleton<AlertMonitor>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<AlertMonitor>());
         builder.Services.AddScoped<ChatSession>();
         builder.Services.AddScoped<ConversationStore>();
         builder.Services.AddScoped<ComparisonRun>();

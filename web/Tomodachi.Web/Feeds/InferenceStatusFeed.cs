@@ -28,11 +28,15 @@ public sealed class InferenceStatusFeed(
         }
     }
 
+    private DateTimeOffset lastSampledAt;
+
+    /// <summary>Each memory sample once, at the time it was read: snapshots repeat the latest sample until a new one.</summary>
     protected override void OnReceived(WatchStatusResponse message, DateTimeOffset receivedAt)
     {
-        if (message.Memory is { } memory)
+        if (message.Memory is { SampledAt: { } sampledAt } memory && sampledAt.ToDateTimeOffset() != lastSampledAt)
         {
-            rss.Add(new RssSample(message.ObservedAt?.ToDateTimeOffset() ?? receivedAt, memory.RssBytes));
+            lastSampledAt = sampledAt.ToDateTimeOffset();
+            rss.Add(new RssSample(lastSampledAt, memory.RssBytes));
         }
     }
 }

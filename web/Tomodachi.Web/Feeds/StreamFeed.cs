@@ -8,7 +8,7 @@ namespace Tomodachi.Web.Feeds;
 /// When the stream breaks (service restarted, not implemented yet) the feed reports Offline with the reason and
 /// reconnects with exponential backoff, so the panel recovers without a page reload.
 /// </summary>
-public abstract class StreamFeed<T> : BackgroundService where T : class
+public abstract class StreamFeed<T> : BackgroundService, IChangeSource where T : class
 {
     private readonly TimeProvider time;
     private readonly FeedOptions options;
@@ -28,6 +28,9 @@ public abstract class StreamFeed<T> : BackgroundService where T : class
 
     /// <summary>Raised on the feed's thread after every message and every connection change.</summary>
     public event Action? Changed;
+
+    /// <summary>Raised on the feed's thread with every message, before <see cref="Changed"/>.</summary>
+    public event Action<T>? Received;
 
     /// <summary>The RPC name, for the Offline reason.</summary>
     protected abstract string RpcName { get; }
@@ -51,6 +54,7 @@ public abstract class StreamFeed<T> : BackgroundService where T : class
                 {
                     failures = 0;
                     OnReceived(message, time.GetUtcNow());
+                    Received?.Invoke(message);
                     Publish(message, FeedStatus.Online);
                 }
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Configuration;
 using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Monitoring;
 using Tomodachi.Inference.Orchestration;
 using Tomodachi.Tuning.V1;
 
@@ -22,6 +21,7 @@ public sealed class ComparisonRunner(
     PersonaCatalog personas,
     ComparisonReplyRunner replies,
     IComparisonStore store,
+    ProcessMemorySampler memory,
     TimeProvider time,
     IOptions<TuningOptions> options,
     ILogger<ComparisonRunner> logger) : IDisposable
@@ -57,13 +57,13 @@ public sealed class ComparisonRunner(
 
             var counter = new Progress(plan.Prompts.Count * 2, progress);
             var baseReplies = await RunSideAsync(model, slot.Index, plan, null, ComparisonVariant.Base, counter, ct);
-            var baseRss = ProcessMemoryReader.Read().RssBytes;
+            var baseRss = memory.SampleNow().RssBytes;
             List<ComparisonReply> adapterReplies;
             ulong adapterRss;
             using (var adapter = ComparisonAdapter.Open(model, plan.ConfiguredAdapterPath, plan.AdapterPath))
             {
                 adapterReplies = await RunSideAsync(model, slot.Index, plan, adapter, ComparisonVariant.Adapter, counter, ct);
-                adapterRss = ProcessMemoryReader.Read().RssBytes;
+                adapterRss = memory.SampleNow().RssBytes;
             }
 
             var report = new ComparisonReport

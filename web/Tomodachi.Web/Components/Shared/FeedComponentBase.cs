@@ -11,10 +11,10 @@ public abstract class FeedComponentBase : ComponentBase, IDisposable
 {
     private readonly List<Action> unsubscribers = [];
 
-    protected void Follow<T>(StreamFeed<T> feed) where T : class
+    protected void Follow(IChangeSource source)
     {
-        feed.Changed += OnFeedChanged;
-        unsubscribers.Add(() => feed.Changed -= OnFeedChanged);
+        source.Changed += OnFeedChanged;
+        unsubscribers.Add(() => source.Changed -= OnFeedChanged);
     }
 
     private void OnFeedChanged() => _ = RenderOnCircuitAsync();
