@@ -49,6 +49,7 @@ public sealed class ConcurrencyTests : TinyModelTests
     public async Task Cancelling_a_generating_chat_frees_its_slot_at_once()
     {
         var request = await LongGreedyRequestAsync();
+        var greedyTurn = (await WatchOnceAsync()).LastTurn.TurnId;
 
         using var cancel = new CancellationTokenSource();
         using var call = App.Client.Chat(request, cancellationToken: cancel.Token);
@@ -56,9 +57,12 @@ public sealed class ConcurrencyTests : TinyModelTests
         await cancel.CancelAsync();
 
         var freed = await Waits.UntilAsync(() => Slots.BusySlots == 0);
-        var status = (await WatchOnceAsync()).LastTurn;
+        // The slot is freed before the turn is measured and recorded, so wait for the cancelled turn itself.
+        TurnStats status = new();
+        var recorded = await Waits.UntilAsync(async () => (status = (await WatchOnceAsync()).LastTurn).TurnId != greedyTurn);
 
         Assert.True(freed, "The slot was still busy 10 s after the cancel.");
+        Assert.True(recorded, "The cancelled turn was not recorded 10 s after the cancel.");
         Assert.Equal(StopReason.Cancelled, status.StopReason);
         Assert.True(status.CompletionTokens < LongReplyTokens);
     }

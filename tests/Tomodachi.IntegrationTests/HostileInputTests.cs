@@ -50,7 +50,8 @@ public sealed class HostileInputTests(SuiteFixture suite, ITestOutputHelper outp
     {
         var contracts = new[]
         {
-            InferenceService.Descriptor, MemoryService.Descriptor, Knob.V1.KnobService.Descriptor, Tuning.V1.TuningService.Descriptor,
+            InferenceService.Descriptor, ConversationService.Descriptor, MemoryService.Descriptor, Knob.V1.KnobService.Descriptor,
+            Tuning.V1.TuningService.Descriptor,
         };
 
         var missing = contracts.SelectMany(s => s.Methods).Select(m => m.FullName)
@@ -65,6 +66,7 @@ public sealed class HostileInputTests(SuiteFixture suite, ITestOutputHelper outp
     {
         var table = new CaseTable();
         InferenceCases.AddTo(table);
+        ConversationCases.AddTo(table);
         MemoryCases.AddTo(table);
         KnobCases.AddTo(table);
         TuningCases.AddTo(table);

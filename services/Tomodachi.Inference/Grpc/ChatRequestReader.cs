@@ -40,7 +40,7 @@ public sealed class ChatRequestReader(IModelManager models, PersonaCatalog perso
             throw InvalidArgument("messages is empty; send at least one user message.");
         }
 
-        if (request.Messages.FirstOrDefault(m => m.Role == MessageRole.Unspecified) is not null)
+        if (request.Messages.Any(m => m.Role is not (MessageRole.System or MessageRole.User or MessageRole.Assistant)))
         {
             throw InvalidArgument("Every message needs a role: system, user or assistant.");
         }

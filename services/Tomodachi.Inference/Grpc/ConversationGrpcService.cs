@@ -68,7 +68,7 @@ public sealed class ConversationGrpcService(
 
     public override async Task<ExportConversationResponse> ExportConversation(ExportConversationRequest request, ServerCallContext context)
     {
-        if (request.Format == ExportFormat.Unspecified)
+        if (request.Format is not (ExportFormat.Markdown or ExportFormat.Json))
         {
             throw InvalidArgument("format must be EXPORT_FORMAT_MARKDOWN or EXPORT_FORMAT_JSON.");
         }

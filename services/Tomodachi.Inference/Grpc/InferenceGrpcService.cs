@@ -88,11 +88,20 @@ public sealed partial class InferenceGrpcService(
         // A restart ends the chats in flight at once, as UNAVAILABLE, rather than holding the shutdown up until
         // they finish or the model is freed under them.
         using var replying = context.UntilStopping();
+        var answered = false;
         try
         {
-            await chat.RunAsync(turn, delta, (finished, ct) =>
+            await chat.RunAsync(turn, delta, async (finished, ct) =>
+            {
                 // A stop that came after the last token still ends the call as a stop: the client retries.
-                context.IsStopping() ? throw ShuttingDown("send the message again") : stats(finished, ct), replying.Token);
+                if (context.IsStopping())
+                {
+                    throw ShuttingDown("send the message again");
+                }
+
+                await stats(finished, ct);
+                answered = true;
+            }, replying.Token);
         }
         catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException && context.IsStopping())
         {
@@ -125,10 +134,19 @@ public sealed partial class InferenceGrpcService(
         }
         catch (OperationCanceledException)
         {
-            // Nothing else cancels a turn whose caller is still there.
-            throw new RpcException(new Status(StatusCode.Cancelled, "The reply was stopped because its conversation was deleted."));
+            throw ConversationDeleted();
+        }
+
+        // A reply cut short by the service itself ends in a status, never as a stream without stats.
+        if (!answered && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw context.IsStopping() ? ShuttingDown("send the message again") : ConversationDeleted();
         }
     }
+
+    // Nothing but a delete of its conversation cancels a turn whose caller is still there and whose service runs on.
+    private static RpcException ConversationDeleted() =>
+        new(new Status(StatusCode.Cancelled, "The reply was stopped because its conversation was deleted."));
 
     private LoadedModel.Lease AcquireModel() => models.TryAcquire() ?? throw NotLoaded(ModelNotLoadedException.For(models));
 

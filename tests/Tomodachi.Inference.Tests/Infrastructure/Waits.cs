@@ -12,4 +12,15 @@ public static class Waits
 
         return condition();
     }
+
+    /// <summary>Polls <paramref name="condition"/> every 50 ms for up to <paramref name="seconds"/>; returns its last value.</summary>
+    public static async Task<bool> UntilAsync(Func<Task<bool>> condition, int seconds = 10)
+    {
+        for (var i = 0; i < seconds * 20 && !await condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        return await condition();
+    }
 }

@@ -18,6 +18,11 @@ internal static class InferenceCases
 
     private static byte[] Sampling(params byte[][] fields) => Chat(Wire.Message(5, fields));
 
+    /// <summary>A CompleteRequest's messages (field 1, repeated).</summary>
+    private static byte[] Complete(params byte[][] messages) => Wire.Join(messages);
+
+    private static byte[] Message(long role, string content) => Wire.Message(1, Wire.Varint(1, role), Wire.String(2, content));
+
     public static void AddTo(CaseTable table)
     {
         table.Rpc(Service, "GetModel").Malformed(whenEmpty: StatusCode.OK);
@@ -59,7 +64,27 @@ internal static class InferenceCases
             .Add("sampling.repeat_penalty 0", StatusCode.InvalidArgument, Sampling(Wire.Float(4, 0)))
             .Add("sampling.repeat_penalty -infinity", StatusCode.InvalidArgument, Sampling(Wire.Float(4, float.NegativeInfinity)))
             .Add("sampling.repeat_penalty NaN", StatusCode.InvalidArgument, Sampling(Wire.Float(4, float.NaN)))
-            .Add("sampling that is not a message", StatusCode.InvalidArgument, Chat(Wire.Bytes(5, [0xFF, 0xFF])));
+            .Add("sampling that is not a message", StatusCode.InvalidArgument, Chat(Wire.Bytes(5, [0xFF, 0xFF])))
+            .Add("replace_last_turn of a session with no turns", StatusCode.NotFound, Chat(Wire.String(1, "hostile-empty"), Wire.Varint(6, 1)))
+            .Add("5 stop sequences (limit 4)", StatusCode.InvalidArgument, Chat([.. Enumerable.Range(0, 5).SelectMany(i => Wire.String(7, $"s{i}"))]))
+            .Add("stop sequence of 65 bytes (limit 64)", StatusCode.InvalidArgument, Chat(Wire.String(7, new string('x', 65))))
+            .Add("stop sequence empty", StatusCode.InvalidArgument, Chat(Wire.String(7, "")));
+
+        table.Rpc(Service, "Complete").Malformed(whenEmpty: StatusCode.InvalidArgument)
+            .Add("a message without a role", StatusCode.InvalidArgument, Complete(Message(0, "hi")))
+            .Add("the last message is the assistant's", StatusCode.InvalidArgument, Complete(Message(2, "hi"), Message(3, "hello")))
+            .Add("the last message is empty", StatusCode.InvalidArgument, Complete(Message(2, "")))
+            .Add("the last message of 16385 bytes (limit 16384)", StatusCode.InvalidArgument, Complete(Message(2, new string('m', 16385))))
+            .Add("messages of 2 MiB in all (limit 1 MiB)", StatusCode.InvalidArgument,
+                Complete([.. Enumerable.Range(0, 160).Select(_ => Message(3, new string('a', 13_200))), Message(2, "hi")]))
+            .Add("a message with invalid UTF-8", StatusCode.InvalidArgument, Wire.Message(1, Wire.Varint(1, 2), Wire.Bytes(2, Wire.InvalidUtf8)))
+            .Add("role 99", StatusCode.InvalidArgument, Complete(Message(99, "hi")))
+            .Add("persona unknown", StatusCode.InvalidArgument, Complete(Message(2, "hi")), Wire.String(2, "nobody"))
+            .Add("session_id without a persona", StatusCode.InvalidArgument, Complete(Message(2, "hi")), Wire.String(3, "hostile"))
+            .Add("session_id with a path separator", StatusCode.InvalidArgument, Complete(Message(2, "hi")), Wire.String(2, "tomodachi"), Wire.String(3, "../x"))
+            .Add("max_tokens 0", StatusCode.InvalidArgument, Complete(Message(2, "hi")), Wire.Varint(4, 0))
+            .Add("5 stop sequences (limit 4)", StatusCode.InvalidArgument,
+                Complete(Message(2, "hi")), Wire.Join([.. Enumerable.Range(0, 5).SelectMany(i => Wire.String(6, $"s{i}"))]));
 
         table.Rpc(Service, "ListTurns").Malformed(whenEmpty: StatusCode.OK)
             .Add("page_size 501 (limit 500)", StatusCode.InvalidArgument, Wire.Varint(1, 501))

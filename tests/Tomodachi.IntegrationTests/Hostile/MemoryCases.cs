@@ -100,8 +100,18 @@ internal static class MemoryCases
             .Add("memory.role 99", StatusCode.InvalidArgument, Import(Wire.Varint(3, 99)))
             .Add("memory.created_at with nanos -1", StatusCode.InvalidArgument, Import(Wire.Timestamp(5, 1_000_000_000, -1)));
 
+        table.Rpc(Service, "Embed").Malformed(whenEmpty: StatusCode.InvalidArgument)
+            .Add("257 texts (limit 256)", StatusCode.InvalidArgument, [.. Enumerable.Range(0, 257).SelectMany(_ => Wire.String(1, "probe"))])
+            .Add("a text empty", StatusCode.InvalidArgument, Wire.String(1, "probe"), Wire.String(1, ""))
+            .Add("a text whitespace only", StatusCode.InvalidArgument, Wire.String(1, " \n\t"))
+            .Add("a text of 32 KiB + 1 byte", StatusCode.InvalidArgument, Wire.String(1, new string('t', 32 * 1024 + 1)))
+            .Add("a text with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(1, Wire.InvalidUtf8))
+            .Add("purpose 99 (unknown enum value)", StatusCode.InvalidArgument, Wire.String(1, "probe"), Wire.Varint(2, 99))
+            .Add("purpose -1", StatusCode.InvalidArgument, Wire.String(1, "probe"), Wire.Varint(2, -1));
+
         table.Rpc(Service, "Export").Malformed(whenEmpty: StatusCode.OK);
         table.Rpc(Service, "GetStats").Malformed(whenEmpty: StatusCode.OK);
+        table.Rpc(Service, "GetRetrievalStats").Malformed(whenEmpty: StatusCode.OK);
         table.Rpc(Service, "WatchStats").Malformed(whenEmpty: StatusCode.OK);
         table.Rpc(Service, "Reindex").Malformed();
     }
