@@ -34,7 +34,7 @@ public sealed class ChatPipeline(
         using var activity = InferenceTracing.Source.StartActivity("chat");
         var started = time.GetTimestamp();
         var startedAt = time.GetUtcNow();
-        using var lease = models.TryAcquire()
+        using var lease = await models.AcquireAsync(cancellationToken)
             ?? throw ModelNotLoadedException.For(models);
         var model = lease.Model;
         using var slot = await slots.AcquireAsync(cancellationToken);

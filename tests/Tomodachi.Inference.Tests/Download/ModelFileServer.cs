@@ -89,14 +89,15 @@ internal sealed class ModelFileServer : IAsyncDisposable
         return content;
     }
 
-    public static async Task<ModelFileServer> StartAsync(int size = 3 * 1024 * 1024 + 123)
+    /// <summary>Serves <paramref name="content"/>, or <paramref name="size"/> random bytes.</summary>
+    public static async Task<ModelFileServer> StartAsync(int size = 3 * 1024 * 1024 + 123, byte[]? content = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // The test output holds the Inference service's appsettings.json, whose fixed Kestrel endpoints are not ours.
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var server = new ModelFileServer(builder.Build(), RandomContent(size, 42));
+        var server = new ModelFileServer(builder.Build(), content ?? RandomContent(size, 42));
         server.app.MapMethods(ResolvePrefix + "{revision}/{**file}", ["GET", "HEAD"], (Delegate)server.Resolve);
         server.app.MapGet("/storage/{sha256}", (Delegate)server.ServeAsync);
         await server.app.StartAsync();
