@@ -12,6 +12,7 @@ app.MapDefaultEndpoints();
 app.MapGrpcDefaults();
 app.MapTuning();
 app.MapGrpcService<InferenceGrpcService>();
+app.MapGrpcService<ConversationGrpcService>();
 app.MapModelMemoryEndpoint();
 
 app.Run();

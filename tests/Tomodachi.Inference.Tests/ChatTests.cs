@@ -69,11 +69,13 @@ public sealed class ChatTests : TinyModelTests
     [Fact]
     public async Task Same_seed_gives_the_same_reply()
     {
-        var request = ChatExtensions.Request("hello", maxTokens: 10);
+        var request = ChatExtensions.Request("hello", maxTokens: 10, session: "seeded-1");
         request.Sampling = new Sampling { Seed = 1234, Temperature = 0.8f };
+        var again = request.Clone();
+        again.SessionId = "seeded-2";
 
         var first = await App.Client.ChatToEndAsync(request);
-        var second = await App.Client.ChatToEndAsync(request);
+        var second = await App.Client.ChatToEndAsync(again);
 
         Assert.Equal(first.ReplyText(), second.ReplyText());
         Assert.Equal(first[^1].Stats.CompletionTokens, second[^1].Stats.CompletionTokens);

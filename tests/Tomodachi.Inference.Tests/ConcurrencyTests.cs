@@ -55,7 +55,7 @@ public sealed class ConcurrencyTests : TinyModelTests
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         await cancel.CancelAsync();
 
-        var freed = await WaitUntilAsync(() => Slots.BusySlots == 0);
+        var freed = await Waits.UntilAsync(() => Slots.BusySlots == 0);
         var status = (await WatchOnceAsync()).LastTurn;
 
         Assert.True(freed, "The slot was still busy 10 s after the cancel.");
@@ -69,10 +69,10 @@ public sealed class ConcurrencyTests : TinyModelTests
         var held = new[] { await Slots.AcquireAsync(CancellationToken.None), await Slots.AcquireAsync(CancellationToken.None) };
         using var cancel = new CancellationTokenSource();
         using var call = App.Client.Chat(ChatExtensions.Request("hello"), cancellationToken: cancel.Token);
-        var queued = await WaitUntilAsync(() => Slots.QueueDepth == 1);
+        var queued = await Waits.UntilAsync(() => Slots.QueueDepth == 1);
 
         await cancel.CancelAsync();
-        var left = await WaitUntilAsync(() => Slots.QueueDepth == 0);
+        var left = await Waits.UntilAsync(() => Slots.QueueDepth == 0);
 
         Assert.True(queued && left, $"queued: {queued}, left the queue: {left}");
         Assert.Equal(2, Slots.BusySlots);
@@ -120,15 +120,5 @@ public sealed class ConcurrencyTests : TinyModelTests
         using var call = App.Client.WatchStatus(new WatchStatusRequest());
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         return call.ResponseStream.Current;
-    }
-
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        return condition();
     }
 }

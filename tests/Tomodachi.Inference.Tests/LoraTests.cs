@@ -28,9 +28,9 @@ public sealed class LoraTests : IAsyncLifetime
     [Fact]
     public async Task Persona_with_an_adapter_replies_through_it_and_stats_name_the_adapter()
     {
-        var plain = await _app.Client.ChatToEndAsync(Greedy("plain"));
-        var tuned = await _app.Client.ChatToEndAsync(Greedy("tuned"));
-        var plainAgain = await _app.Client.ChatToEndAsync(Greedy("plain"));
+        var plain = await _app.Client.ChatToEndAsync(Greedy("plain", "first"));
+        var tuned = await _app.Client.ChatToEndAsync(Greedy("tuned", "second"));
+        var plainAgain = await _app.Client.ChatToEndAsync(Greedy("plain", "third"));
 
         Assert.Equal(Path.GetFileNameWithoutExtension(_adapter), tuned[^1].Stats.Adapter);
         Assert.Empty(plain[^1].Stats.Adapter);
@@ -48,9 +48,10 @@ public sealed class LoraTests : IAsyncLifetime
         Assert.Equal(_adapter, Assert.Single(personas, p => p.Name == "tuned").AdapterPath);
     }
 
-    private static ChatRequest Greedy(string persona)
+    // Each in a conversation of its own, so the three prompts are the same.
+    private static ChatRequest Greedy(string persona, string session)
     {
-        var request = ChatExtensions.Request("hello friend", maxTokens: 24, persona: persona);
+        var request = ChatExtensions.Request("hello friend", maxTokens: 24, persona: persona, session: session);
         request.Sampling = new Sampling { Temperature = 0 };
         return request;
     }

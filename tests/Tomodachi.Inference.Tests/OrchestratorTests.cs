@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Models;
 using Tomodachi.Inference.Orchestration;
 using Tomodachi.Inference.Tests.Infrastructure;
@@ -18,11 +17,11 @@ public sealed class OrchestratorTests : TinyModelTests
     public async Task Grammar_constrained_decision_from_random_weights_is_valid_json_naming_a_known_persona(string message)
     {
         using var lease = App.Services.GetRequiredService<IModelManager>().TryAcquire()!;
-        using var slot = await App.Services.GetRequiredService<SlotGate>().AcquireAsync(CancellationToken.None);
 
-        var decision = await Orchestrator.DecideAsync(lease.Model, slot.Index, message, CancellationToken.None);
+        var decision = await Orchestrator.DecideAsync(lease.Model, message, CancellationToken.None);
 
         Assert.True(decision.FromModel, "The model's constrained output did not parse.");
+        Assert.True(decision.PromptTokens > 0 && decision.CompletionTokens > 0, "The routing generation's tokens were not counted.");
         Assert.Contains(decision.Persona, new[] { "tomodachi", "coach" });
         Assert.Matches("^[a-zA-Z0-9 ]{0,32}$", decision.MemoryQuery);
     }

@@ -91,8 +91,14 @@ public sealed class StatusAndMetricsTests : TinyModelTests
         lock (measurements)
         {
             var usage = measurements.Where(m => m.Instrument == "gen_ai.client.token.usage").ToList();
-            Assert.Equal(stats.PromptTokens, Assert.Single(usage, m => (string?)m.Tags["gen_ai.token.type"] == "input").Value);
-            Assert.Equal(stats.CompletionTokens, Assert.Single(usage, m => (string?)m.Tags["gen_ai.token.type"] == "output").Value);
+            double Tokens(string operation, string type) =>
+                Assert.Single(usage, m => (string?)m.Tags["gen_ai.operation.name"] == operation && (string?)m.Tags["gen_ai.token.type"] == type).Value;
+            Assert.Equal(stats.PromptTokens, Tokens("chat", "input"));
+            Assert.Equal(stats.CompletionTokens, Tokens("chat", "output"));
+            // The orchestrator's routing generation is counted too, under its own operation.
+            Assert.True(stats.OrchestratorPromptTokens > 0);
+            Assert.Equal(stats.OrchestratorPromptTokens, Tokens("orchestrate", "input"));
+            Assert.Equal(stats.OrchestratorCompletionTokens, Tokens("orchestrate", "output"));
             var duration = Assert.Single(measurements, m => m.Instrument == "gen_ai.server.request.duration");
             Assert.Equal(stats.TotalLatencyMs / 1000, duration.Value);
             Assert.Equal("chat", duration.Tags["gen_ai.operation.name"]);

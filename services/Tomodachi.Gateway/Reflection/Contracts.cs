@@ -10,6 +10,7 @@ public static class Contracts
     public static readonly IReadOnlyList<Contract> All =
     [
         new(Tomodachi.Inference.V1.InferenceReflection.Descriptor.Services.Single(), "inference"),
+        new(Tomodachi.Inference.V1.ConversationReflection.Descriptor.Services.Single(), "inference"),
         new(Tomodachi.Tuning.V1.TuningReflection.Descriptor.Services.Single(), "inference"),
         new(Tomodachi.Memory.V1.MemoryReflection.Descriptor.Services.Single(), "memory"),
         new(Tomodachi.Knob.V1.KnobReflection.Descriptor.Services.Single(), "knob"),

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using Tomodachi.Inference.Conversations;
 using Tomodachi.Inference.Generation;
+using Tomodachi.Inference.Grpc;
 using Tomodachi.Inference.Memory;
 using Tomodachi.Inference.Models;
 using Tomodachi.Inference.Configuration;
@@ -43,6 +45,8 @@ public static class InferenceExtensions
         builder.Services.AddSingleton<PersonaCatalog>();
         builder.Services.AddSingleton<Orchestrator>();
         builder.Services.AddSingleton<ChatPipeline>();
+        builder.Services.AddSingleton<ChatRequestReader>();
+        builder.Services.AddSingleton<ActiveReplies>();
         builder.Services.AddSingleton<IMemoryRecall, GrpcMemoryRecall>();
         builder.Services.AddGrpcServiceClient<MemoryService.MemoryServiceClient>("memory")
             .ConfigureChannel(channel => channel.ServiceConfig = MemoryCallRetries.ServiceConfig);

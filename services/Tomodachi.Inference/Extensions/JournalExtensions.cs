@@ -2,7 +2,7 @@ using Tomodachi.Inference.Journal;
 
 namespace Tomodachi.Inference.Extensions;
 
-/// <summary>Registers the turn journal and its options.</summary>
+/// <summary>Registers the turn journal, the conversations it keeps, and its options.</summary>
 public static class JournalExtensions
 {
     public static IHostApplicationBuilder AddTurnJournal(this IHostApplicationBuilder builder)
@@ -11,7 +11,9 @@ public static class JournalExtensions
             .BindConfiguration(JournalOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<ITurnJournal, SqliteTurnJournal>();
+        builder.Services.AddSingleton<SqliteTurnJournal>();
+        builder.Services.AddSingleton<ITurnJournal>(services => services.GetRequiredService<SqliteTurnJournal>());
+        builder.Services.AddSingleton<IConversationStore>(services => services.GetRequiredService<SqliteTurnJournal>());
         builder.Services.AddHealthChecks().AddCheck<JournalHealthCheck>("journal");
         return builder;
     }

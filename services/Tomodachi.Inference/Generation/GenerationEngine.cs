@@ -9,7 +9,9 @@ namespace Tomodachi.Inference.Generation;
 /// <summary>
 /// Decodes every running generation in one batch per step on one shared context: a dedicated thread owns the
 /// context (llama.cpp contexts are not thread-safe), takes new prompts between steps, and streams text back per
-/// request. New prompts join running generations in the same decode (continuous batching).
+/// request. New prompts join running generations in the same decode (continuous batching). A slot's sequence keeps
+/// its keys and values after a generation ends, so a prompt that starts with what the slot holds evaluates only the
+/// rest (<see cref="PromptCache"/>).
 /// </summary>
 public sealed class GenerationEngine : IAsyncDisposable
 {
@@ -36,9 +38,13 @@ public sealed class GenerationEngine : IAsyncDisposable
         _logger = logger;
         _flushTicks = (long)(flushInterval.TotalSeconds * time.TimestampFrequency);
         _context = weights.CreateContext(contextParams);
+        Cache = new PromptCache((int)contextParams.SeqMax);
         _thread = new Thread(Run) { IsBackground = true, Name = "llama-batch-decoder" };
         _thread.Start();
     }
+
+    /// <summary>What each slot holds, for choosing the slot whose cache fits a prompt best.</summary>
+    public PromptCache Cache { get; }
 
     /// <summary>
     /// Runs <paramref name="request"/> and streams its text through <paramref name="deltas"/>. Cancelling ends the
@@ -81,6 +87,10 @@ public sealed class GenerationEngine : IAsyncDisposable
         public Channel<string> Deltas { get; } = Channel.CreateUnbounded<string>(new() { SingleWriter = true, SingleReader = true });
         public TaskCompletionSource<GenerationResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public DefaultSamplingPipeline? Sampler { get; set; }
+        /// <summary>Tokens whose keys and values the sequence holds, in position order.</summary>
+        public List<LLamaToken> Held { get; } = [];
+        public int CachedPromptTokens { get; set; }
+        public StopSequences Stops { get; } = new(request.Stop ?? []);
         public StreamingTokenDecoder? Decoder { get; set; }
         public StringBuilder Text { get; } = new();
         /// <summary>Where <see cref="Text"/> was when the last delta was sent.</summary>
@@ -130,6 +140,7 @@ public sealed class GenerationEngine : IAsyncDisposable
 
                 active.Clear();
                 _context.NativeHandle.MemoryClear(true);
+                Cache.ClearAll();
             }
         }
 
@@ -213,11 +224,12 @@ public sealed class GenerationEngine : IAsyncDisposable
         {
             sequence.Admitted = true;
             sequence.PromptEvalStarted = now;
-            _context.NativeHandle.MemorySequenceRemove(sequence.SeqId, 0, -1);
             sequence.Sampler = CreateSampler(sequence.Request);
             sequence.Decoder = new StreamingTokenDecoder(Encoding.UTF8, _weights);
             var prompt = sequence.Request.Prompt;
-            for (var i = 0; i < prompt.Count; i++)
+            var reused = ReuseCachedPrefix(sequence);
+            sequence.Held.AddRange(prompt);
+            for (var i = reused; i < prompt.Count; i++)
             {
                 batch.Add(prompt[i], i, sequence.SeqId, i == prompt.Count - 1);
             }
@@ -227,10 +239,34 @@ public sealed class GenerationEngine : IAsyncDisposable
         else
         {
             batch.Add(sequence.NextInput, sequence.Position, sequence.SeqId, true);
+            sequence.Held.Add(sequence.NextInput);
             sequence.Position++;
         }
 
         sequence.BatchIndex = batch.TokenCount - 1;
+    }
+
+    /// <summary>
+    /// Keeps the part of the slot's cache that the prompt starts with and drops the rest; returns how many prompt
+    /// tokens need no evaluation. The last prompt token is always evaluated, since sampling needs its logits.
+    /// </summary>
+    private int ReuseCachedPrefix(Sequence sequence)
+    {
+        var request = sequence.Request;
+        var slot = request.Slot;
+        var shared = Math.Min(Cache.SharedPrefix(slot, request.Prompt, request.Adapter, request.AdapterScale), request.Prompt.Count - 1);
+        Cache.Clear(slot);
+        var memory = _context.NativeHandle;
+        memory.MemorySequenceRemove(sequence.SeqId, shared, -1);
+        // Some memory kinds (recurrent, sliding-window) cannot drop a partial range and keep it all; those start over.
+        if (shared == 0 || memory.MemorySequenceMaxPosition(sequence.SeqId).Value >= shared)
+        {
+            memory.MemorySequenceRemove(sequence.SeqId, 0, -1);
+            shared = 0;
+        }
+
+        sequence.CachedPromptTokens = shared;
+        return shared;
     }
 
     private GenerationStop? SampleNext(Sequence sequence)
@@ -248,9 +284,14 @@ public sealed class GenerationEngine : IAsyncDisposable
         sequence.Completion++;
         sequence.Decoder!.Add(token);
         sequence.Text.Append(sequence.Decoder.Read());
+        if (sequence.Stops.Cut(sequence.Text))
+        {
+            return GenerationStop.StopSequence;
+        }
+
         if (sequence.Sent == 0 || now - sequence.SentAt >= _flushTicks)
         {
-            SendPending(sequence, now);
+            SendPending(sequence, now, final: false);
         }
 
         if (sequence.Completion >= sequence.Request.MaxTokens)
@@ -267,12 +308,17 @@ public sealed class GenerationEngine : IAsyncDisposable
         return null;
     }
 
-    private static void SendPending(Sequence sequence, long now)
+    /// <summary>
+    /// Sends the text not sent yet. Until the reply is final, text that could be the start of a stop sequence is held
+    /// back, so a client never sees a stop sequence it asked not to get.
+    /// </summary>
+    private static void SendPending(Sequence sequence, long now, bool final)
     {
-        if (sequence.Text.Length > sequence.Sent)
+        var end = final ? sequence.Text.Length : sequence.Text.Length - sequence.Stops.HoldBack;
+        if (end > sequence.Sent)
         {
-            sequence.Deltas.Writer.TryWrite(sequence.Text.ToString(sequence.Sent, sequence.Text.Length - sequence.Sent));
-            sequence.Sent = sequence.Text.Length;
+            sequence.Deltas.Writer.TryWrite(sequence.Text.ToString(sequence.Sent, end - sequence.Sent));
+            sequence.Sent = end;
             sequence.SentAt = now;
         }
     }
@@ -290,11 +336,11 @@ public sealed class GenerationEngine : IAsyncDisposable
     private void Finish(Sequence sequence, GenerationStop stop)
     {
         Release(sequence);
-        SendPending(sequence, _time.GetTimestamp());
+        SendPending(sequence, _time.GetTimestamp(), final: true);
         var request = sequence.Request;
         sequence.Result.TrySetResult(new GenerationResult(
-            sequence.Text.ToString(), sequence.Completion, stop, sequence.PromptEvalStarted, sequence.PromptEvaluatedAt,
-            sequence.FirstTokenAt, sequence.LastTokenAt, sequence.PeakBatchSequences));
+            sequence.Text.ToString(), sequence.Completion, stop, sequence.CachedPromptTokens, sequence.PromptEvalStarted,
+            sequence.PromptEvaluatedAt, sequence.FirstTokenAt, sequence.LastTokenAt, sequence.PeakBatchSequences));
         sequence.Deltas.Writer.TryComplete();
         _logger.LogDebug("Generation in slot {Slot} ended: {Stop} after {Tokens} tokens ({PromptTokens} prompt)",
             request.Slot, stop, sequence.Completion, request.Prompt.Count);
@@ -307,12 +353,17 @@ public sealed class GenerationEngine : IAsyncDisposable
         sequence.Deltas.Writer.TryComplete();
     }
 
+    /// <summary>
+    /// Frees the sampler. The sequence's keys and values stay in the context for the slot's next prompt: what they
+    /// hold is exactly the tokens decoded so far, whether the generation finished or was cancelled between steps.
+    /// </summary>
     private void Release(Sequence sequence)
     {
         sequence.Sampler?.Dispose();
         if (sequence.Admitted)
         {
-            _context.NativeHandle.MemorySequenceRemove(sequence.SeqId, 0, -1);
+            var request = sequence.Request;
+            Cache.Set(request.Slot, new PromptCache.Entry([.. sequence.Held], request.Adapter, request.AdapterScale));
         }
     }
 

@@ -10,6 +10,7 @@ namespace Tomodachi.Inference.Generation;
 /// <param name="Grammar">A GBNF grammar (root rule "root") the output must follow, or null.</param>
 /// <param name="Adapter">A LoRA adapter applied while this request decodes, or null.</param>
 /// <param name="AdapterScale">How strongly the adapter applies.</param>
+/// <param name="Stop">Stop sequences: the reply ends before the first of them.</param>
 public sealed record GenerationRequest(
     int Slot,
     IReadOnlyList<LLamaToken> Prompt,
@@ -18,7 +19,8 @@ public sealed record GenerationRequest(
     int ContextLimit,
     string? Grammar = null,
     LoraAdapter? Adapter = null,
-    float AdapterScale = 1f);
+    float AdapterScale = 1f,
+    IReadOnlyList<string>? Stop = null);
 
 /// <summary>Why a generation ended.</summary>
 public enum GenerationStop
@@ -27,10 +29,12 @@ public enum GenerationStop
     MaxTokens,
     ContextFull,
     Cancelled,
+    StopSequence,
 }
 
 /// <summary>What a generation produced, with monotonic timestamps (<see cref="TimeProvider.GetTimestamp"/>).</summary>
 /// <param name="CompletionTokens">Tokens sampled, not counting the end-of-generation token.</param>
+/// <param name="CachedPromptTokens">Leading prompt tokens the slot's cache already held; the rest were evaluated.</param>
 /// <param name="PromptEvalStarted">When the decode holding the prompt began.</param>
 /// <param name="PromptEvaluatedAt">When that decode finished, or null if it never ran.</param>
 /// <param name="FirstTokenAt">When the first token was sampled, or null if none was.</param>
@@ -40,6 +44,7 @@ public sealed record GenerationResult(
     string Text,
     int CompletionTokens,
     GenerationStop Stop,
+    int CachedPromptTokens,
     long PromptEvalStarted,
     long? PromptEvaluatedAt,
     long? FirstTokenAt,

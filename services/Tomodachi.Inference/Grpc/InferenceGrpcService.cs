@@ -1,10 +1,7 @@
-using System.Text;
-using System.Text.RegularExpressions;
 using Grpc.Core;
-using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Models;
-using Tomodachi.Inference.Configuration;
+using Tomodachi.Inference.Conversations;
 using Tomodachi.Inference.Orchestration;
 using Tomodachi.Inference.Monitoring;
 using Tomodachi.Inference.V1;
@@ -18,9 +15,9 @@ namespace Tomodachi.Inference.Grpc;
 public sealed partial class InferenceGrpcService(
     IModelManager models,
     ChatPipeline chat,
+    ChatRequestReader reader,
     PersonaCatalog personas,
-    StatusBoard status,
-    IOptions<InferenceOptions> options) : InferenceService.InferenceServiceBase
+    StatusBoard status) : InferenceService.InferenceServiceBase
 {
     public override Task<GetModelResponse> GetModel(GetModelRequest request, ServerCallContext context) =>
         Task.FromResult(new GetModelResponse { Model = models.Describe().ToProto() });
@@ -66,18 +63,28 @@ public sealed partial class InferenceGrpcService(
         }
     }
 
-    public override async Task Chat(ChatRequest request, IServerStreamWriter<ChatResponse> responseStream, ServerCallContext context)
+    public override Task Chat(ChatRequest request, IServerStreamWriter<ChatResponse> responseStream, ServerCallContext context) =>
+        StreamTurnAsync(reader.Read(request), context,
+            (text, ct) => new ValueTask(responseStream.WriteAsync(new ChatResponse { Delta = text }, ct)),
+            (stats, ct) => new ValueTask(responseStream.WriteAsync(new ChatResponse { Stats = stats }, ct)));
+
+    public override Task Complete(CompleteRequest request, IServerStreamWriter<CompleteResponse> responseStream, ServerCallContext context) =>
+        StreamTurnAsync(reader.Read(request), context,
+            (text, ct) => new ValueTask(responseStream.WriteAsync(new CompleteResponse { Delta = text }, ct)),
+            (stats, ct) => new ValueTask(responseStream.WriteAsync(new CompleteResponse { Stats = stats }, ct)));
+
+    /// <summary>Runs a turn for a streaming RPC and maps the pipeline's failures to status codes.</summary>
+    private async Task StreamTurnAsync(
+        ChatTurn turn, ServerCallContext context, Func<string, CancellationToken, ValueTask> delta, Func<TurnStats, CancellationToken, ValueTask> stats)
     {
-        var turn = Validate(request);
         // A restart ends the chats in flight at once, as UNAVAILABLE, rather than holding the shutdown up until
         // they finish or the model is freed under them.
         using var replying = context.UntilStopping();
-        Turn result;
         try
         {
-            result = await chat.RunAsync(turn,
-                (text, ct) => new ValueTask(responseStream.WriteAsync(new ChatResponse { Delta = text }, ct)),
-                replying.Token);
+            await chat.RunAsync(turn, delta, (finished, ct) =>
+                // A stop that came after the last token still ends the call as a stop: the client retries.
+                context.IsStopping() ? throw ShuttingDown("send the message again") : stats(finished, ct), replying.Token);
         }
         catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException && context.IsStopping())
         {
@@ -91,6 +98,10 @@ public sealed partial class InferenceGrpcService(
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, exception.Message));
         }
+        catch (NothingToReplaceException exception)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, exception.Message));
+        }
         catch (QueueFullException exception)
         {
             var trailers = new Metadata { { "retry-after-ms", ((int)exception.RetryAfter.TotalMilliseconds).ToString() } };
@@ -100,82 +111,15 @@ public sealed partial class InferenceGrpcService(
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, "The model was unloaded during the reply."));
         }
-
-        if (context.IsStopping())
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
-            throw ShuttingDown("send the message again");
+            // The client left while the turn was still being prepared; there is nobody to answer.
         }
-
-        if (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            return;
+            // Nothing else cancels a turn whose caller is still there.
+            throw new RpcException(new Status(StatusCode.Cancelled, "The reply was stopped because its conversation was deleted."));
         }
-
-        await responseStream.WriteAsync(new ChatResponse { Stats = result.Stats }, context.CancellationToken);
-        await chat.RememberAsync(result, context.CancellationToken);
-    }
-
-    private ChatTurn Validate(ChatRequest request)
-    {
-        if (!SessionIdPattern().IsMatch(request.SessionId))
-        {
-            throw InvalidArgument("session_id must be 1 to 64 characters of letters, digits, '-', '_' or '.'.");
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Message))
-        {
-            throw InvalidArgument("message is empty; send some text.");
-        }
-
-        var bytes = Encoding.UTF8.GetByteCount(request.Message);
-        if (bytes > options.Value.MaxMessageBytes)
-        {
-            throw InvalidArgument($"message is {bytes} bytes; the limit is {options.Value.MaxMessageBytes} bytes.");
-        }
-
-        if (request.Persona.Length > 0 && personas.Find(request.Persona) is null)
-        {
-            throw InvalidArgument($"Unknown persona '{UserInput.Excerpt(request.Persona)}'; known personas: {string.Join(", ", personas.All.Select(p => p.Name))}.");
-        }
-
-        var context = models.Describe() is { Loaded: true } model ? model.ContextLength : (uint)options.Value.ContextSize;
-        if (request.HasMaxTokens && (request.MaxTokens == 0 || request.MaxTokens > context))
-        {
-            throw InvalidArgument($"max_tokens must be between 1 and the context length {context}; got {request.MaxTokens}.");
-        }
-
-        return new ChatTurn(request.SessionId, request.Message, request.Persona.Length > 0 ? request.Persona : null,
-            request.HasMaxTokens ? (int)request.MaxTokens : null, ValidateSampling(request.Sampling));
-    }
-
-    private static SamplingOverrides? ValidateSampling(Sampling? sampling)
-    {
-        if (sampling is null)
-        {
-            return null;
-        }
-
-        if (sampling.HasTemperature && sampling.Temperature is < 0 or > 5 or float.NaN)
-        {
-            throw InvalidArgument($"sampling.temperature must be between 0 and 5; got {sampling.Temperature}.");
-        }
-
-        if (sampling.HasTopP && !(sampling.TopP is > 0 and <= 1))
-        {
-            throw InvalidArgument($"sampling.top_p must be in (0, 1]; got {sampling.TopP}.");
-        }
-
-        if (sampling.HasRepeatPenalty && !(sampling.RepeatPenalty is > 0 and <= 5))
-        {
-            throw InvalidArgument($"sampling.repeat_penalty must be in (0, 5]; got {sampling.RepeatPenalty}.");
-        }
-
-        return new SamplingOverrides(
-            sampling.HasTemperature ? sampling.Temperature : null,
-            sampling.HasTopP ? sampling.TopP : null,
-            sampling.HasTopK ? (int)Math.Min(sampling.TopK, int.MaxValue) : null,
-            sampling.HasRepeatPenalty ? sampling.RepeatPenalty : null,
-            sampling.HasSeed ? sampling.Seed : null);
     }
 
     private LoadedModel.Lease AcquireModel() => models.TryAcquire() ?? throw NotLoaded(ModelNotLoadedException.For(models));
@@ -185,9 +129,4 @@ public sealed partial class InferenceGrpcService(
         new(new Status(exception.Loading ? StatusCode.Unavailable : StatusCode.FailedPrecondition, exception.Message));
 
     private static RpcException ShuttingDown(string retry) => ServiceStopping.ShuttingDown("inference", retry);
-
-    private static RpcException InvalidArgument(string message) => new(new Status(StatusCode.InvalidArgument, message));
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex SessionIdPattern();
 }

@@ -16,6 +16,7 @@ internal static class ProtoMappings
         GenerationStop.EndOfGeneration => StopReason.EndOfGeneration,
         GenerationStop.MaxTokens => StopReason.MaxTokens,
         GenerationStop.ContextFull => StopReason.ContextFull,
+        GenerationStop.StopSequence => StopReason.StopSequence,
         _ => StopReason.Cancelled,
     };
 

@@ -10,11 +10,21 @@ namespace Tomodachi.Inference.Journal;
 public interface ITurnJournal
 {
     /// <summary>
-    /// Records a finished turn. When the task completes the turn is on disk and survives a crash of the process.
+    /// Records a finished turn as part of its session's conversation, its prompt unknown. When the task completes the
+    /// turn is on disk and survives a crash of the process.
     /// </summary>
     /// <exception cref="ArgumentException">The turn has no stats, turn id, session id or start time.</exception>
     /// <exception cref="InvalidOperationException">A turn with the same turn id is already journaled.</exception>
     Task AppendAsync(Turn turn, CancellationToken ct);
+
+    /// <summary>
+    /// Records a finished turn with what its prompt was made of. A <paramref name="listed"/> turn becomes part of
+    /// its session's conversation (created with the turn's message as title); a turn whose stats name a replaced
+    /// turn marks that one replaced, in the same transaction.
+    /// </summary>
+    /// <exception cref="ArgumentException">The turn has no stats, turn id, session id or start time.</exception>
+    /// <exception cref="InvalidOperationException">A turn with the same turn id is already journaled.</exception>
+    Task AppendAsync(Turn turn, TurnPrompt prompt, bool listed, CancellationToken ct);
 
     /// <summary>One page of turns, newest (by start time) first.</summary>
     /// <exception cref="ArgumentException">

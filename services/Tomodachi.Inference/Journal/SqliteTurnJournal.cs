@@ -18,10 +18,14 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
     public const int DefaultPageSize = 50;
 
     // Bumped with each schema change; a migration step goes beside CreateSchema when it is.
-    private const int SchemaVersion = 2;
+    // 3: conversations (their table, the prompt columns, history and cache figures, replaced turns).
+    private const int SchemaVersion = 3;
+
+    private static readonly IReadOnlyList<(string Name, string Definition)> AllColumns =
+        [.. TurnColumns.All.Select(c => (c.Name, c.Definition)), .. PromptColumns.All];
 
     private static readonly string InsertSql =
-        $"INSERT INTO turns ({TurnColumns.Names}) VALUES ({string.Join(", ", TurnColumns.All.Select(c => "$" + c.Name))})";
+        $"INSERT INTO turns ({string.Join(", ", AllColumns.Select(c => c.Name))}) VALUES ({string.Join(", ", AllColumns.Select(c => "$" + c.Name))})";
 
     private readonly string connectionString;
     private readonly SqliteConnection writer;
@@ -38,29 +42,46 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
         watchers = new TurnWatchers(options.Value.WatchBufferSize);
 
         writer = new SqliteConnection(connectionString);
-        writer.Open();
-        var mode = Scalar<string>(writer, "PRAGMA journal_mode=WAL");
-        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        try
         {
-            throw new InvalidOperationException($"The turn journal at '{path}' cannot use write-ahead logging (journal mode is '{mode}'); put it on a local file system.");
+            writer.Open();
+            var mode = Scalar<string>(writer, "PRAGMA journal_mode=WAL");
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"The turn journal at '{path}' cannot use write-ahead logging (journal mode is '{mode}'); put it on a local file system.");
+            }
+
+            Execute(writer, "PRAGMA synchronous=FULL");
+            var version = CreateSchema();
+            AddMissingTurnColumns();
+            AddRatingColumn();
+            AddConversations(version);
+        }
+        catch
+        {
+            // A journal that cannot open must not keep the file open behind the error.
+            writer.Dispose();
+            throw;
         }
 
-        Execute(writer, "PRAGMA synchronous=FULL");
-        CreateSchema();
-        AddMissingTurnColumns();
-        AddRatingColumn();
         logger.LogInformation("Turn journal open at {JournalPath} with {TurnCount} turns", path, Scalar<long>(writer, "SELECT count(*) FROM turns"));
     }
 
-    public async Task AppendAsync(Turn turn, CancellationToken ct)
+    public Task AppendAsync(Turn turn, CancellationToken ct) => AppendAsync(turn, TurnPrompt.Unknown, listed: true, ct);
+
+    public async Task AppendAsync(Turn turn, TurnPrompt prompt, bool listed, CancellationToken ct)
     {
         Validate(turn);
         await writeLock.WaitAsync(ct);
         try
         {
+            // One transaction: the turn, the turn it replaces and its conversation change together or not at all.
+            using var transaction = writer.BeginTransaction();
             using var insert = writer.CreateCommand();
+            insert.Transaction = transaction;
             insert.CommandText = InsertSql;
             TurnColumns.Bind(insert, turn);
+            PromptColumns.Bind(insert, prompt);
             try
             {
                 await insert.ExecuteNonQueryAsync(CancellationToken.None);
@@ -69,6 +90,14 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
             {
                 throw new InvalidOperationException($"Turn '{turn.Stats.TurnId}' is already in the journal.", e);
             }
+
+            MarkReplaced(transaction, turn.Stats);
+            if (listed)
+            {
+                TouchConversation(transaction, turn);
+            }
+
+            transaction.Commit();
 
             // Published under the write lock so every watcher sees turns in commit order.
             watchers.Publish(turn);
@@ -182,25 +211,27 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
         }
     }
 
-    private void CreateSchema()
+    /// <summary>Creates what a new journal lacks; returns the schema version the file had before.</summary>
+    private long CreateSchema()
     {
         var version = Scalar<long>(writer, "PRAGMA user_version");
         if (version > SchemaVersion)
         {
-            throw new InvalidOperationException($"The turn journal was written by a newer Tomodachi (schema {version}, this one knows {SchemaVersion}).");
+            throw new InvalidOperationException(
+                $"The turn journal was written by a newer Tomodachi (schema {version}, this one knows {SchemaVersion}); run that version, or move the file aside to start a new journal.");
         }
 
         Execute(writer, $"""
             BEGIN IMMEDIATE;
             CREATE TABLE IF NOT EXISTS turns (
               id INTEGER PRIMARY KEY,
-              {TurnColumns.Definitions}
+              {string.Join(",\n  ", AllColumns.Select(c => $"{c.Name} {c.Definition}"))}
             ) STRICT;
             CREATE INDEX IF NOT EXISTS turns_by_started_at ON turns ({TurnColumns.StartedAt} DESC, id DESC);
             CREATE INDEX IF NOT EXISTS turns_by_session ON turns ({TurnColumns.SessionId}, {TurnColumns.StartedAt} DESC, id DESC);
-            PRAGMA user_version = {SchemaVersion};
             COMMIT;
             """);
+        return version;
     }
 
     // A journal created before a column joined TurnColumns lacks it, and CREATE TABLE IF NOT EXISTS leaves the table
@@ -220,7 +251,7 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
             }
         }
 
-        foreach (var column in TurnColumns.All.Where(c => !existing.Contains(c.Name)))
+        foreach (var column in AllColumns.Where(c => !existing.Contains(c.Name)))
         {
             Execute(writer, $"ALTER TABLE turns ADD COLUMN {column.Name} {column.Definition}");
         }

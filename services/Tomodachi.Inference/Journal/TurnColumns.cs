@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Data.Sqlite;
@@ -16,6 +17,13 @@ internal static class TurnColumns
 
     public const string StartedAt = "started_at_unix_ns";
     public const string SessionId = "session_id";
+    public const string Replaced = "replaced";
+    public const string HistoryTurns = "history_turns";
+    public const string HistoryDroppedTurns = "history_dropped_turns";
+
+    // Declared before All: static fields are initialised in order.
+    private static readonly EnumDescriptor StopReasons = TurnStats.Descriptor.FindFieldByNumber(TurnStats.StopReasonFieldNumber).EnumType;
+    private static readonly EnumDescriptor Sources = TurnStats.Descriptor.FindFieldByNumber(TurnStats.SourceFieldNumber).EnumType;
 
     public static readonly IReadOnlyList<Column> All =
     [
@@ -47,12 +55,26 @@ internal static class TurnColumns
             (t, r, i) => t.Stats.PeakBatchSequences = checked((uint)r.GetInt64(i))),
         new("user_message", "TEXT NOT NULL", t => t.UserMessage, (t, r, i) => t.UserMessage = r.GetString(i)),
         new("reply", "TEXT NOT NULL", t => t.Reply, (t, r, i) => t.Reply = r.GetString(i)),
+        // Schema 3: conversations.
+        new("cached_prompt_tokens", "INTEGER NOT NULL DEFAULT 0", t => t.Stats.CachedPromptTokens,
+            (t, r, i) => t.Stats.CachedPromptTokens = checked((uint)r.GetInt64(i))),
+        new(HistoryTurns, "INTEGER NOT NULL DEFAULT 0", t => t.Stats.HistoryTurns, (t, r, i) => t.Stats.HistoryTurns = checked((uint)r.GetInt64(i))),
+        new(HistoryDroppedTurns, "INTEGER NOT NULL DEFAULT 0", t => t.Stats.HistoryDroppedTurns,
+            (t, r, i) => t.Stats.HistoryDroppedTurns = checked((uint)r.GetInt64(i))),
+        new("orchestrator_prompt_tokens", "INTEGER NOT NULL DEFAULT 0", t => t.Stats.OrchestratorPromptTokens,
+            (t, r, i) => t.Stats.OrchestratorPromptTokens = checked((uint)r.GetInt64(i))),
+        new("orchestrator_completion_tokens", "INTEGER NOT NULL DEFAULT 0", t => t.Stats.OrchestratorCompletionTokens,
+            (t, r, i) => t.Stats.OrchestratorCompletionTokens = checked((uint)r.GetInt64(i))),
+        new("source", "TEXT NOT NULL DEFAULT 'TURN_SOURCE_UNSPECIFIED'", t => EnumName(Sources, (int)t.Stats.Source),
+            (t, r, i) => t.Stats.Source = (TurnSource)EnumNumber(Sources, r.GetString(i))),
+        new("replaced_turn_id", "TEXT NOT NULL DEFAULT ''", t => t.Stats.ReplacedTurnId, (t, r, i) => t.Stats.ReplacedTurnId = r.GetString(i)),
+        new("recalled_memories", "TEXT NOT NULL DEFAULT '[]'", t => JsonSerializer.Serialize(t.RecalledMemories),
+            (t, r, i) => t.RecalledMemories.Add(JsonSerializer.Deserialize<string[]>(r.GetString(i)) ?? [])),
+        new(Replaced, "INTEGER NOT NULL DEFAULT 0", t => t.Replaced, (t, r, i) => t.Replaced = r.GetBoolean(i)),
     ];
 
     /// <summary>The column list for SELECT and INSERT, in <see cref="All"/> order.</summary>
     public static readonly string Names = string.Join(", ", All.Select(c => c.Name));
-
-    public static readonly string Definitions = string.Join(",\n  ", All.Select(c => $"{c.Name} {c.Definition}"));
 
     public static void Bind(SqliteCommand command, Turn turn)
     {
@@ -83,11 +105,12 @@ internal static class TurnColumns
         Nanos = (int)(nanos < 0 ? nanos + 1_000_000_000L : nanos),
     };
 
-    private static readonly EnumDescriptor StopReasons = TurnStats.Descriptor.FindFieldByNumber(TurnStats.StopReasonFieldNumber).EnumType;
+    private static string StopReasonName(StopReason reason) => EnumName(StopReasons, (int)reason);
 
-    private static string StopReasonName(StopReason reason) =>
-        StopReasons.FindValueByNumber((int)reason)?.Name ?? StopReasonName(StopReason.Unspecified);
+    private static StopReason ParseStopReason(string name) => (StopReason)EnumNumber(StopReasons, name);
 
-    private static StopReason ParseStopReason(string name) =>
-        StopReasons.FindValueByName(name) is { } value ? (StopReason)value.Number : StopReason.Unspecified;
+    // Enums are stored by their proto names so SQL readers need no lookup table; unknown values read as unspecified.
+    private static string EnumName(EnumDescriptor type, int number) => (type.FindValueByNumber(number) ?? type.Values[0]).Name;
+
+    private static int EnumNumber(EnumDescriptor type, string name) => type.FindValueByName(name)?.Number ?? 0;
 }

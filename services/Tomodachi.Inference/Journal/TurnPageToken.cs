@@ -23,13 +23,13 @@ internal readonly record struct TurnPageToken(long StartedAtUnixNs, long RowId)
         BinaryPrimitives.WriteInt64BigEndian(bytes[1..], StartedAtUnixNs);
         BinaryPrimitives.WriteInt64BigEndian(bytes[9..], RowId);
         Fingerprint(request).CopyTo(bytes[17..]);
-        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.Encode(bytes);
     }
 
     /// <exception cref="ArgumentException">The token is not one this journal issued for these filters.</exception>
     public static TurnPageToken Decode(string token, ListTurnsRequest request)
     {
-        var bytes = FromBase64Url(token);
+        var bytes = Base64Url.Decode(token);
         if (bytes is not { Length: Length } || bytes[0] != Version)
         {
             throw new ArgumentException("page_token is not valid: pass the next_page_token of a previous ListTurns response unchanged.");
@@ -41,14 +41,6 @@ internal readonly record struct TurnPageToken(long StartedAtUnixNs, long RowId)
         }
 
         return new TurnPageToken(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1)), BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(9)));
-    }
-
-    private static byte[]? FromBase64Url(string token)
-    {
-        var base64 = token.Replace('-', '+').Replace('_', '/');
-        base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
-        var buffer = new byte[base64.Length];
-        return Convert.TryFromBase64String(base64, buffer, out var written) ? buffer[..written] : null;
     }
 
     private static byte[] Fingerprint(ListTurnsRequest request)

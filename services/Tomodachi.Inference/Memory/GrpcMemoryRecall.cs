@@ -15,14 +15,28 @@ public sealed class GrpcMemoryRecall(
     TimeProvider time,
     ILogger<GrpcMemoryRecall> logger) : IMemoryRecall
 {
-    public async Task<RecallResult> SearchAsync(string query, CancellationToken cancellationToken)
+    private const int MaxHits = 100;
+
+    public async Task<RecallResult> SearchAsync(string query, IReadOnlySet<string> alreadyInPrompt, CancellationToken cancellationToken)
     {
+        var topK = options.Value.MemoryTopK;
         try
         {
-            var response = await client.SearchAsync(
-                new SearchRequest { Query = query, K = (uint)options.Value.MemoryTopK },
-                deadline: Deadline(), cancellationToken: cancellationToken);
-            return new RecallResult(true, response.Hits.Select(h => h.Memory.Text).ToList());
+            // Asked for more than needed, since hits the prompt already holds are dropped afterwards.
+            var request = new SearchRequest
+            {
+                Query = query,
+                K = (uint)Math.Min(MaxHits, topK + alreadyInPrompt.Count),
+                Filter = new SearchFilter { Role = MemoryRole.User },
+            };
+            var response = await client.SearchAsync(request, deadline: Deadline(), cancellationToken: cancellationToken);
+            var fresh = response.Hits.Select(h => h.Memory.Text).Where(text => !alreadyInPrompt.Contains(text.Trim())).Take(topK).ToList();
+            return new RecallResult(true, fresh);
+        }
+        catch (RpcException exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The turn was stopped (client gone, conversation deleted): a cancellation, not a memory failure.
+            throw new OperationCanceledException("The memory search was cancelled with its turn.", exception, cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -56,6 +70,20 @@ public sealed class GrpcMemoryRecall(
         {
             logger.LogWarning("Storing the exchange in memory failed ({Error})", Describe(exception));
             return false;
+        }
+    }
+
+    public async Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.DeleteAsync(new DeleteRequest { SessionId = sessionId }, deadline: Deadline(), cancellationToken: cancellationToken);
+            return (long)response.DeletedCount;
+        }
+        catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MemoryUnavailableException(
+                $"The memory service could not delete the conversation's memories ({exception.StatusCode}); nothing was deleted, try again.", exception);
         }
     }
 

@@ -10,13 +10,17 @@ namespace Tomodachi.Inference.Orchestration;
 
 /// <summary>The orchestrator's routing decision for one message.</summary>
 /// <param name="FromModel">False when the model's output was unusable and the deterministic fallback was used.</param>
-public sealed record OrchestratorDecision(string Persona, bool UseMemory, string MemoryQuery, bool FromModel);
+/// <param name="PromptTokens">Tokens of the routing prompt; 0 when the fixed rule decided without the model (and so without a slot).</param>
+/// <param name="CompletionTokens">Tokens the model generated for the decision.</param>
+public sealed record OrchestratorDecision(string Persona, bool UseMemory, string MemoryQuery, bool FromModel, int PromptTokens = 0, int CompletionTokens = 0);
 
 /// <summary>
 /// First step of a turn: a short generation, constrained by a GBNF grammar to a small JSON object, that picks the
-/// persona and says whether (and what) to look up in memory. Unusable output falls back to a fixed rule.
+/// persona and says whether (and what) to look up in memory. Unusable output falls back to a fixed rule. It takes a
+/// slot of its own like any generation: the routing prompt starts the same way every time, so the slot that ran it
+/// last evaluates only the message.
 /// </summary>
-public sealed class Orchestrator(PersonaCatalog personas, IOptions<InferenceOptions> options)
+public sealed class Orchestrator(PersonaCatalog personas, SlotGate slots, IOptions<InferenceOptions> options)
 {
     private const int MaxQueryChars = 32;
     private readonly string _grammar = BuildGrammar(personas);
@@ -24,7 +28,7 @@ public sealed class Orchestrator(PersonaCatalog personas, IOptions<InferenceOpti
     /// <summary>The GBNF the decision must follow; persona names are spelled out so only known ones can appear.</summary>
     public string Grammar => _grammar;
 
-    public async Task<OrchestratorDecision> DecideAsync(LoadedModel model, int slot, string message, CancellationToken cancellationToken)
+    public async Task<OrchestratorDecision> DecideAsync(LoadedModel model, string message, CancellationToken cancellationToken)
     {
         if (options.Value.OrchestratorMode == OrchestratorMode.Rules)
         {
@@ -45,10 +49,11 @@ public sealed class Orchestrator(PersonaCatalog personas, IOptions<InferenceOpti
             return Fallback(message);
         }
 
-        var request = new GenerationRequest(slot, prompt, new SamplingSettings(0f, 1f, 0, 1f, 0), options.Value.OrchestratorMaxTokens,
+        using var slot = await slots.AcquireAsync(index => model.Engine.Cache.SharedPrefix(index, prompt, null, 1f), cancellationToken);
+        var request = new GenerationRequest(slot.Index, prompt, new SamplingSettings(0f, 1f, 0, 1f, 0), options.Value.OrchestratorMaxTokens,
             contextLimit, _grammar);
         var result = await model.Engine.GenerateAsync(request, static (_, _) => ValueTask.CompletedTask, cancellationToken);
-        return Parse(result.Text) ?? Fallback(message);
+        return (Parse(result.Text) ?? Fallback(message)) with { PromptTokens = prompt.Length, CompletionTokens = result.CompletionTokens };
     }
 
     /// <summary>Reads the model's JSON; null when it is incomplete or names an unknown persona.</summary>

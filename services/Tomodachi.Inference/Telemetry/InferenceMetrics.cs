@@ -46,16 +46,13 @@ public sealed class InferenceMetrics
             "1 while the model's weights are in memory.");
     }
 
-    /// <summary>Records one finished turn.</summary>
+    /// <summary>
+    /// Records one finished turn. The orchestrator's tokens go under their own operation, so the chat operation's
+    /// token usage equals the replies' stats.
+    /// </summary>
     public void Record(TurnStats stats)
     {
-        var tags = new TagList
-        {
-            { "gen_ai.operation.name", "chat" },
-            { "gen_ai.request.model", stats.ModelId },
-            { "persona", stats.Persona },
-            { "adapter", stats.Adapter },
-        };
+        var tags = Tags("chat", stats);
         _requestDuration.Record(stats.TotalLatencyMs / 1000, tags);
         if (stats.CompletionTokens > 0)
         {
@@ -68,11 +65,28 @@ public sealed class InferenceMetrics
             _tokensPerSecond.Record(stats.GenerationTokensPerSecond, tags);
         }
 
-        var input = tags;
-        input.Add("gen_ai.token.type", "input");
-        _tokenUsage.Record(stats.PromptTokens, input);
-        var output = tags;
-        output.Add("gen_ai.token.type", "output");
-        _tokenUsage.Record(stats.CompletionTokens, output);
+        RecordTokens(tags, stats.PromptTokens, stats.CompletionTokens);
+        if (stats.OrchestratorPromptTokens > 0)
+        {
+            RecordTokens(Tags("orchestrate", stats), stats.OrchestratorPromptTokens, stats.OrchestratorCompletionTokens);
+        }
+    }
+
+    private static TagList Tags(string operation, TurnStats stats) => new()
+    {
+        { "gen_ai.operation.name", operation },
+        { "gen_ai.request.model", stats.ModelId },
+        { "persona", stats.Persona },
+        { "adapter", stats.Adapter },
+    };
+
+    private void RecordTokens(TagList tags, uint input, uint output)
+    {
+        var inputTags = tags;
+        inputTags.Add("gen_ai.token.type", "input");
+        _tokenUsage.Record(input, inputTags);
+        var outputTags = tags;
+        outputTags.Add("gen_ai.token.type", "output");
+        _tokenUsage.Record(output, outputTags);
     }
 }

@@ -17,7 +17,9 @@ namespace Tomodachi.Inference.Tests.Infrastructure;
 /// A stand-in for the memory service over real gRPC framing on a real HTTP/2 socket: it answers Search with fixed
 /// memories (optionally after a delay), records StoreBatch calls, and answers GetStats with <see cref="Stats"/>
 /// (or UNAVAILABLE while <see cref="StatsUnavailable"/> is set); the first <see cref="SearchesRefused"/> searches get
-/// UNAVAILABLE, as from a service that is just coming back. It speaks the memory contract byte for byte.
+/// UNAVAILABLE, as from a service that is just coming back; Delete of a session answers with the number of memories
+/// stored for it (or UNAVAILABLE while <see cref="DeletesUnavailable"/> is set). It speaks the memory contract byte
+/// for byte.
 /// </summary>
 public sealed class FakeMemoryServer : IAsyncDisposable
 {
@@ -29,6 +31,8 @@ public sealed class FakeMemoryServer : IAsyncDisposable
     public TimeSpan SearchDelay { get; set; }
     public ConcurrentQueue<StoreBatchRequest> Stored { get; } = new();
     public ConcurrentQueue<SearchRequest> Searches { get; } = new();
+    public ConcurrentQueue<DeleteRequest> Deletes { get; } = new();
+    public bool DeletesUnavailable { get; set; }
     public MemoryStats Stats { get; set; } = new();
     public bool StatsUnavailable { get; set; }
     public int SearchesRefused { get; set; }
@@ -76,6 +80,20 @@ public sealed class FakeMemoryServer : IAsyncDisposable
                 var request = StoreBatchRequest.Parser.ParseFrom(payload.Span);
                 Stored.Enqueue(request);
                 response = new StoreBatchResponse { Ids = { request.Memories.Select(_ => Guid.NewGuid().ToString()) } };
+                break;
+            case "Delete":
+                var delete = DeleteRequest.Parser.ParseFrom(payload.Span);
+                if (DeletesUnavailable)
+                {
+                    await RefuseAsync(context, "14");
+                    return;
+                }
+
+                Deletes.Enqueue(delete);
+                response = new DeleteResponse
+                {
+                    DeletedCount = (ulong)Stored.SelectMany(b => b.Memories).Count(m => m.SessionId == delete.SessionId),
+                };
                 break;
             case "GetStats":
                 Interlocked.Increment(ref _statsCalls);

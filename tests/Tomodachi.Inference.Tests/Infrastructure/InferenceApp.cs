@@ -51,7 +51,7 @@ public class InferenceApp : WebApplicationFactory<Program>
 
     public TuningService.TuningServiceClient Tuning => new(Channel);
 
-    private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Server.BaseAddress,
+    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Server.BaseAddress,
         new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -9,11 +9,17 @@ namespace Tomodachi.Inference.Tests.Journal;
 /// <summary>A journal in its own temporary directory, deleted with it.</summary>
 internal sealed class TempJournal : IDisposable
 {
-    public TempJournal(int watchBufferSize = 256)
+    /// <param name="copyOf">A journal file to start from (a copy is opened), or null for a new journal.</param>
+    public TempJournal(int watchBufferSize = 256, string? copyOf = null)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("tomodachi-journal-").FullName;
         Path = System.IO.Path.Combine(Directory, "journal.db");
         WatchBufferSize = watchBufferSize;
+        if (copyOf is not null)
+        {
+            File.Copy(copyOf, Path);
+        }
+
         Journal = Open();
     }
 

@@ -28,9 +28,10 @@ internal static class ComparisonTestData
         await Assert.ThrowsAsync<RpcException>(() => client.CompareToEndAsync(request));
 
     /// <summary>A chat decoded like a comparison reply: greedy, no repeat penalty.</summary>
+    /// <summary>A greedy chat in a conversation of its own, so its prompt is the persona and the message only.</summary>
     public static ChatRequest GreedyChat(string message, string persona, uint maxTokens)
     {
-        var request = ChatExtensions.Request(message, maxTokens, persona);
+        var request = ChatExtensions.Request(message, maxTokens, persona, session: $"compare-{Guid.NewGuid():N}");
         request.Sampling = new Sampling { Temperature = 0, TopK = 1, TopP = 1, RepeatPenalty = 1, Seed = 0 };
         return request;
     }

@@ -61,7 +61,8 @@ public sealed class RatingJournalTests : IDisposable
         Assert.True(rated);
         var turn = Assert.Single(turns);
         Assert.Equal(("old", "hello", TurnRating.ThumbsUp), (turn.Turn.Stats.TurnId, turn.Turn.UserMessage, turn.Rating));
-        Assert.Equal(2L, await ScalarAsync(temp.Path, "PRAGMA user_version"));
+        // Upgraded through every later schema too (3: conversations).
+        Assert.Equal(3L, await ScalarAsync(temp.Path, "PRAGMA user_version"));
     }
 
     [Fact]

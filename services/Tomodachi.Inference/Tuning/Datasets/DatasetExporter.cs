@@ -12,9 +12,10 @@ public sealed record DatasetPreview(int TurnCount, int WithSystemPromptCount);
 
 /// <summary>
 /// Turns the journaled turns a <see cref="DatasetSelection"/> picks into JSONL training examples, oldest first,
-/// streaming from the journal so an export never holds the whole data set in memory.
+/// streaming from the journal so an export never holds the whole data set in memory. Each example is the prompt the
+/// model read (system prompt as used then, the history, the message with its recalled memories) and its reply.
 /// </summary>
-public sealed class DatasetExporter(ITurnJournal journal, IPersonaPrompts prompts)
+public sealed class DatasetExporter(ITurnJournal journal, IConversationStore conversations, IPersonaPrompts prompts)
 {
     /// <exception cref="ArgumentException">The persona filter names a persona neither configured nor journaled.</exception>
     public async Task<DatasetPreview> PreviewAsync(DatasetSelection selection, CancellationToken ct)
@@ -23,7 +24,7 @@ public sealed class DatasetExporter(ITurnJournal journal, IPersonaPrompts prompt
         await foreach (var turn in SelectAsync(selection, ct))
         {
             count++;
-            withSystemPrompt += prompts.SystemPromptOf(turn.Stats.Persona) is null ? 0 : 1;
+            withSystemPrompt += (await ExampleOfAsync(turn, ct)).HasSystemMessage ? 1 : 0;
         }
 
         return new DatasetPreview(count, withSystemPrompt);
@@ -39,7 +40,7 @@ public sealed class DatasetExporter(ITurnJournal journal, IPersonaPrompts prompt
         await foreach (var turn in SelectAsync(selection, ct, onScanned: () => scanned++))
         {
             any = true;
-            yield return new DatasetLine(turn.Stats.TurnId, ChatExample.Of(turn, prompts.SystemPromptOf(turn.Stats.Persona)).ToJsonLine());
+            yield return new DatasetLine(turn.Stats.TurnId, (await ExampleOfAsync(turn, ct)).ToJsonLine());
         }
 
         if (!any)
@@ -47,6 +48,11 @@ public sealed class DatasetExporter(ITurnJournal journal, IPersonaPrompts prompt
             throw new NoTurnsMatchException(selection, scanned);
         }
     }
+
+    private async Task<ChatExample> ExampleOfAsync(V1.Turn turn, CancellationToken ct) =>
+        await conversations.ReadPromptAsync(turn.Stats.TurnId, ct) is { } prompt
+            ? ChatExample.Of(prompt, turn)
+            : ChatExample.Of(turn, prompts.SystemPromptOf(turn.Stats.Persona));
 
     private async IAsyncEnumerable<V1.Turn> SelectAsync(DatasetSelection selection, [EnumeratorCancellation] CancellationToken ct, Action? onScanned = null)
     {

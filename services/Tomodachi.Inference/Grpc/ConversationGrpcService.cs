@@ -1,0 +1,88 @@
+using Grpc.Core;
+using Tomodachi.Inference.Conversations;
+using Tomodachi.Inference.Journal;
+using Tomodachi.Inference.Memory;
+using Tomodachi.Inference.V1;
+
+namespace Tomodachi.Inference.Grpc;
+
+/// <summary>
+/// The gRPC surface of conversations: validates input, maps journal results to messages and failures to status
+/// codes. A delete stops the conversation's replies first, then removes its memories, then its turns, so a failure
+/// part-way leaves the conversation whole rather than half gone.
+/// </summary>
+public sealed class ConversationGrpcService(
+    IConversationStore conversations, IMemoryRecall memory, ActiveReplies replies, ILogger<ConversationGrpcService> logger)
+    : ConversationService.ConversationServiceBase
+{
+    public override async Task<ListConversationsResponse> ListConversations(ListConversationsRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return await conversations.ListConversationsAsync(request, context.CancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+    }
+
+    public override async Task<GetConversationResponse> GetConversation(GetConversationRequest request, ServerCallContext context) =>
+        await conversations.GetConversationAsync(SessionId(request.SessionId), context.CancellationToken) ?? throw NotFound(request.SessionId);
+
+    public override async Task<RenameConversationResponse> RenameConversation(RenameConversationRequest request, ServerCallContext context)
+    {
+        var title = request.Title.Trim();
+        if (title.Length is 0 or > ConversationTitle.MaxLength)
+        {
+            throw InvalidArgument($"title must be 1 to {ConversationTitle.MaxLength} characters; it has {title.Length}.");
+        }
+
+        var renamed = await conversations.RenameConversationAsync(SessionId(request.SessionId), title, context.CancellationToken);
+        return new RenameConversationResponse { Conversation = renamed ?? throw NotFound(request.SessionId) };
+    }
+
+    public override async Task<DeleteConversationResponse> DeleteConversation(DeleteConversationRequest request, ServerCallContext context)
+    {
+        var sessionId = SessionId(request.SessionId);
+        if (await conversations.GetConversationAsync(sessionId, context.CancellationToken) is null)
+        {
+            throw NotFound(sessionId);
+        }
+
+        await replies.StopAsync(sessionId);
+        long memories;
+        try
+        {
+            memories = await memory.DeleteSessionAsync(sessionId, context.CancellationToken);
+        }
+        catch (MemoryUnavailableException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
+        }
+
+        var turns = await conversations.DeleteConversationAsync(sessionId, CancellationToken.None) ?? 0;
+        logger.LogInformation("Deleted a conversation: {Turns} turns, {Memories} memories", turns, memories);
+        return new DeleteConversationResponse { TurnsDeleted = (uint)turns, MemoriesDeleted = (uint)memories };
+    }
+
+    public override async Task<ExportConversationResponse> ExportConversation(ExportConversationRequest request, ServerCallContext context)
+    {
+        if (request.Format == ExportFormat.Unspecified)
+        {
+            throw InvalidArgument("format must be EXPORT_FORMAT_MARKDOWN or EXPORT_FORMAT_JSON.");
+        }
+
+        var conversation = await conversations.GetConversationAsync(SessionId(request.SessionId), context.CancellationToken)
+            ?? throw NotFound(request.SessionId);
+        return ConversationExport.Render(conversation, request.Format);
+    }
+
+    private static string SessionId(string sessionId) =>
+        SessionIds.IsValid(sessionId) ? sessionId : throw InvalidArgument($"session_id must be {SessionIds.Rule}.");
+
+    private static RpcException NotFound(string sessionId) =>
+        new(new Status(StatusCode.NotFound, $"No conversation has the session id '{UserInput.Excerpt(sessionId)}'."));
+
+    private static RpcException InvalidArgument(string message) => new(new Status(StatusCode.InvalidArgument, message));
+}
