@@ -1,5 +1,6 @@
 using Tomodachi.AppHost.Knob;
 using Tomodachi.AppHost.Memory;
+using Tomodachi.AppHost.Models;
 using Tomodachi.AppHost.Observability;
 using Tomodachi.AppHost.Runtime;
 using Tomodachi.AppHost.Security;
@@ -20,6 +21,7 @@ var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
 // Chats keep working while memory restarts, so inference references memory without waiting for it.
 var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
     .WithDataPath("Inference__Journal__Path", "journal.db")
+    .WithModelFolders() // TOMODACHI_MODEL_FOLDERS: more folders of models to switch to at run time
     .WithReference(memory)
     .WithServiceToken(serviceToken)
     .WithHttpHealthCheck("/health");

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Hosting;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The cross-cutting wiring every Tomodachi service shares: telemetry, health, service discovery, resilience, and
-/// the service token that tells calls from inside the suite from everyone else's.
+/// The cross-cutting wiring every Tomodachi service shares: telemetry, health, service discovery, resilience,
+/// the Host and Origin checks every request meets first, and the service token that tells calls from inside the
+/// suite from everyone else's.
 /// </summary>
 public static class Extensions
 {
@@ -27,6 +28,7 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddServiceToken();
+        builder.AddDoorChecks();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>

@@ -26,8 +26,9 @@ public static class PrometheusExtensions
         var prometheus = builder.AddExecutable("prometheus", "prometheus", dataDir,
                 $"--config.file={configFile}",
                 $"--storage.tsdb.path={Path.Combine(dataDir, "data")}",
-                $"--web.listen-address=127.0.0.1:{Port}",
-                "--web.enable-lifecycle")
+                // No --web.enable-lifecycle (nor the admin API): Prometheus checks no Host or Origin, so with them
+                // any web page could POST /-/quit or delete the history through the user's browser.
+                $"--web.listen-address=127.0.0.1:{Port}")
             .WithHttpEndpoint(port: Port, targetPort: Port, isProxied: false)
             .WithHttpHealthCheck("/-/ready");
 

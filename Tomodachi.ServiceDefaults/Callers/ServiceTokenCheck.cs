@@ -12,7 +12,7 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public sealed class ServiceTokenCheck(RequestDelegate next, IOptions<ServiceTokenOptions> options)
 {
-    public const string Refusal =
+    public const string Reason =
         "This service answers only calls that come through the Tomodachi gateway or from the other services " +
         "(the x-tomodachi-service-token header is missing or wrong). Call the gateway instead.";
 
@@ -20,22 +20,9 @@ public sealed class ServiceTokenCheck(RequestDelegate next, IOptions<ServiceToke
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (token is null || IsOpen(context.Request.Path) || Carries(context.Request))
-        {
-            return next(context);
-        }
-
-        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
-        {
-            // A trailers-only gRPC reply: clients see PERMISSION_DENIED with the reason.
-            context.Response.ContentType = "application/grpc";
-            context.Response.Headers["grpc-status"] = "7";
-            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(Refusal);
-            return Task.CompletedTask;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        return context.Response.WriteAsync(Refusal, context.RequestAborted);
+        return token is null || IsOpen(context.Request.Path) || Carries(context.Request)
+            ? next(context)
+            : Refusal.WriteAsync(context, StatusCodes.Status403Forbidden, Grpc.Core.StatusCode.PermissionDenied, Reason);
     }
 
     private bool Carries(HttpRequest request) =>

@@ -11,7 +11,7 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
-app.UseMiddleware<ApiKeyMiddleware>();
+app.UseGatewaySecurity();
 app.UseMiddleware<RequestLimitsMiddleware>();
 app.UseMiddleware<ConnectProtocolMiddleware>();
 app.UseMiddleware<BackendLossMiddleware>();

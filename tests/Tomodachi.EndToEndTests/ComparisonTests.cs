@@ -20,19 +20,21 @@ public sealed class ComparisonTests(CampgroundFixture suite)
         await Expect(page.Locator("#comparisonError")).ToHaveCountAsync(0);
     }
 
-    [Fact]
-    public async Task An_adapter_file_that_does_not_exist_is_named_in_the_panel()
+    [Theory]
+    [InlineData(true, "FailedPrecondition")]
+    [InlineData(false, "PermissionDenied")]
+    public async Task An_adapter_file_that_does_not_exist_or_lies_outside_the_model_folders_is_named_in_the_panel(bool inModelFolder, string status)
     {
         await using var session = await suite.OpenCampgroundAsync();
         var page = session.Page;
         await page.OpenTuningPanelAsync();
-        var missing = Path.Combine(Path.GetTempPath(), $"tomodachi-e2e-missing-{Guid.NewGuid():N}.gguf");
+        var missing = Path.Combine(inModelFolder ? suite.ModelFolder : Path.GetTempPath(), $"tomodachi-e2e-missing-{Guid.NewGuid():N}.gguf");
 
         await page.Locator("#comparisonAdapter").FillAsync(missing);
         await page.Locator("#runComparison").ClickAsync();
 
         var error = page.Locator("#comparisonError");
-        await Expect(error).ToContainTextAsync("Comparison failed: FailedPrecondition", new() { Timeout = Patient.Timeout });
+        await Expect(error).ToContainTextAsync($"Comparison failed: {status}", new() { Timeout = Patient.Timeout });
         await Expect(error).ToContainTextAsync(missing);
         await Expect(page.Locator("#runComparison")).ToBeEnabledAsync();
     }

@@ -60,7 +60,6 @@ public sealed class ModelTests : IDisposable
 
     public static TheoryData<string, string> BadFiles => new()
     {
-        { "missing", "not found" },
         { "not-gguf", "Not a GGUF" },
         { "truncated", "truncated" },
         { "unsupported-architecture", "Unsupported model architecture 'rwkvx'" },
@@ -85,10 +84,23 @@ public sealed class ModelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_model_file_is_NotFound_and_nothing_changes()
+    {
+        var missing = TestModels.ScratchPath("missing.gguf");
+
+        var load = await Assert.ThrowsAsync<RpcException>(() => _app.Client.LoadModelAsync(new LoadModelRequest { Path = missing }).ResponseAsync);
+        var model = (await _app.Client.GetModelAsync(new GetModelRequest())).Model;
+
+        Assert.Equal(StatusCode.NotFound, load.StatusCode);
+        Assert.Contains(missing, load.Status.Detail);
+        Assert.Equal("The model has not been loaded yet.", model.LoadError);
+    }
+
+    [Fact]
     public async Task While_the_model_loads_calls_are_asked_to_come_back_with_Unavailable()
     {
         // A named pipe holds the load in its open until the test opens the other end: a load as slow as the test needs.
-        var pipe = Path.Combine(Path.GetTempPath(), $"tomodachi-loading-{Guid.NewGuid():N}.gguf");
+        var pipe = TestModels.ScratchPath("loading.gguf");
         using (var mkfifo = Process.Start("mkfifo", pipe))
         {
             await mkfifo.WaitForExitAsync();

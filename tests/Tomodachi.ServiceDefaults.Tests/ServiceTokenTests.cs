@@ -15,7 +15,7 @@ namespace Tomodachi.ServiceDefaults.Tests;
 public sealed class ServiceTokenTests
 {
     private const string Token = "0123456789abcdef0123456789abcdef0123";
-    private const string RestPath = "/api/figures";
+    private const string RestPath = MinimalService.RestPath;
 
     [Fact]
     public async Task Rest_call_without_the_token_is_refused_with_403_and_a_readable_reason()
@@ -136,39 +136,8 @@ public sealed class ServiceTokenTests
     }
 
     private static Task<WebApplication> StartServiceAsync(params (string Key, string Value)[] settings) =>
-        StartServiceAsync(frontDoor: false, settings);
+        MinimalService.StartAsync(frontDoor: false, settings);
 
-    /// <summary>A minimal service on the defaults: health, metrics, gRPC health and one REST endpoint.</summary>
-    private static async Task<WebApplication> StartServiceAsync(bool frontDoor, params (string Key, string Value)[] settings)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
-        builder.WebHost.UseTestServer();
-        foreach (var (key, value) in settings)
-        {
-            builder.Configuration[key] = value;
-        }
-
-        builder.AddServiceDefaults();
-        builder.AddGrpcDefaults();
-        if (frontDoor)
-        {
-            builder.AsFrontDoor();
-        }
-
-        var app = builder.Build();
-        app.MapDefaultEndpoints();
-        app.MapGrpcDefaults();
-        app.MapGet(RestPath, () => "figures");
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return app;
-    }
+    private static Task<WebApplication> StartServiceAsync(bool frontDoor, params (string Key, string Value)[] settings) =>
+        MinimalService.StartAsync(frontDoor, settings);
 }

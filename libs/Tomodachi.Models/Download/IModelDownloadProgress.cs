@@ -5,6 +5,9 @@ public interface IModelDownloadProgress
 {
     /// <summary>The latest download or verification, or null when none has happened since start-up.</summary>
     ModelDownloadSnapshot? Current { get; }
+
+    /// <summary>Raised with every new snapshot, on the downloading thread: handlers must be quick.</summary>
+    event Action<ModelDownloadSnapshot>? Reported;
 }
 
 /// <summary>What a download is doing.</summary>
@@ -48,5 +51,11 @@ public sealed class ModelDownloadProgress : IModelDownloadProgress
 
     public ModelDownloadSnapshot? Current => Volatile.Read(ref current);
 
-    internal void Report(ModelDownloadSnapshot snapshot) => Volatile.Write(ref current, snapshot);
+    public event Action<ModelDownloadSnapshot>? Reported;
+
+    internal void Report(ModelDownloadSnapshot snapshot)
+    {
+        Volatile.Write(ref current, snapshot);
+        Reported?.Invoke(snapshot);
+    }
 }

@@ -32,11 +32,16 @@ public static class ModelDownloadExtensions
             // A model takes minutes, not the default handler's 30 s; the downloader resumes by itself instead of
             // retrying from byte 0, and notices stalls with its own timeout.
             .RemoveAllResilienceHandlers();
+        // What the hub publishes comes with its redirect to the file's storage, so this client must not follow it.
+        builder.Services.AddHttpClient(HubMetadata.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false })
+            .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelDownloadProgress>();
         builder.Services.AddSingleton<IModelDownloadProgress>(services => services.GetRequiredService<ModelDownloadProgress>());
+        builder.Services.AddSingleton<HubMetadata>();
         builder.Services.AddSingleton<ModelDownloader>();
         builder.Services.AddSingleton<ModelResolver>();
         return builder;

@@ -6,38 +6,41 @@ using Microsoft.Extensions.Options;
 namespace Tomodachi.Models.Download;
 
 /// <summary>
-/// Fetches one file over HTTP into a <c>.part</c> file, resuming with a Range request after a dropped connection
-/// or a stall, up to <see cref="ModelDownloadOptions.MaxAttempts"/> requests. A <c>.part</c> file left by an
-/// earlier run is resumed the same way. Progress goes to the log (every 5 %) and to <see cref="ModelDownloadProgress"/>.
+/// Fetches one file over HTTP into a <c>.part</c> file: first what the hub publishes about it (<see cref="HubMetadata"/>),
+/// then its bytes, resuming with <c>Range</c> and <c>If-Range</c> after a dropped connection or a stall, up to
+/// <see cref="ModelDownloadOptions.MaxAttempts"/> requests. A <c>.part</c> file left by an earlier run is resumed the same
+/// way when it belongs to the same published file. Progress goes to the log (every 5 %) and to <see cref="ModelDownloadProgress"/>.
 /// </summary>
 public sealed class ModelDownloader(
     IHttpClientFactory httpClients,
+    HubMetadata hub,
     IOptions<ModelDownloadOptions> options,
     ModelDownloadProgress progress,
     TimeProvider time,
     ILogger<ModelDownloader> logger)
 {
     public const string HttpClientName = "model-downloads";
-    public const string PartExtension = ".part";
+    public const string PartExtension = PartialDownload.PartExtension;
     private const int BufferSize = 1 << 16;
     private const int LogEveryPercent = 5;
 
     /// <summary>
     /// Downloads <paramref name="file"/> into <paramref name="path"/> + <see cref="PartExtension"/>; when it returns,
-    /// that file is complete and the caller moves it into place.
+    /// that file has the published size, and the caller checks its sha256 against the published one and moves it in place.
     /// </summary>
-    public async Task DownloadAsync(HuggingFaceFile file, string path, CancellationToken ct)
+    public async Task<PublishedFile> DownloadAsync(HuggingFaceFile file, string path, CancellationToken ct)
     {
+        var published = await hub.GetAsync(file, ct);
+        var part = new PartialDownload(path);
         var url = file.DownloadUrl(options.Value.BaseUrl);
-        var partPath = path + PartExtension;
         var maxAttempts = options.Value.MaxAttempts;
         for (var attempt = 1; attempt <= maxAttempts; attempt++)
         {
             try
             {
-                if (await TryAttemptAsync(file, url, path, ct))
+                if (await TryAttemptAsync(file, url, path, part, published, ct))
                 {
-                    return;
+                    return published;
                 }
             }
             catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException && e is not ModelDownloadException && !ct.IsCancellationRequested)
@@ -45,7 +48,7 @@ public sealed class ModelDownloader(
                 if (attempt == maxAttempts)
                 {
                     throw new ModelDownloadException(
-                        $"Downloading {file} from {url} failed {attempt} times; the last error was: {e.Message}. What arrived is kept in {partPath} and the next start resumes it.", e);
+                        $"Downloading {file} from {url} failed {attempt} times; the last error was: {e.Message}. What arrived is kept in {part.PartPath} and the next try resumes it.", e);
                 }
 
                 logger.LogWarning("Download of {ModelSpec} interrupted ({Error}); resuming, attempt {Attempt} of {MaxAttempts}", file.ToString(), e.Message, attempt + 1, maxAttempts);
@@ -57,14 +60,14 @@ public sealed class ModelDownloader(
     }
 
     /// <returns>True when the file is complete; false when the attempt should start over from scratch.</returns>
-    private async Task<bool> TryAttemptAsync(HuggingFaceFile file, Uri url, string path, CancellationToken ct)
+    private async Task<bool> TryAttemptAsync(HuggingFaceFile file, Uri url, string path, PartialDownload part, PublishedFile published, CancellationToken ct)
     {
-        var partPath = path + PartExtension;
-        var existing = File.Exists(partPath) ? new FileInfo(partPath).Length : 0;
+        var existing = part.UsableBytes(published);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (existing > 0)
         {
             request.Headers.Range = new RangeHeaderValue(existing, null);
+            request.Headers.IfRange = new RangeConditionHeaderValue(EntityTagHeaderValue.Parse(part.ETag!));
         }
 
         // One stall timer for the whole attempt, restarted by every read: a server that never answers is
@@ -75,18 +78,25 @@ public sealed class ModelDownloader(
         switch (response.StatusCode)
         {
             case HttpStatusCode.OK:
+                if (existing > 0)
+                {
+                    // If-Range did not match: the file changed upstream since the part began. Its bytes start over.
+                    logger.LogWarning("The server's copy of {ModelSpec} changed since the partial download began; starting over", file.ToString());
+                }
+
                 existing = 0;
+                await part.StartAsync(published, response.Headers.ETag is { IsWeak: false } etag ? etag.ToString() : null, ct);
                 break;
             case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From == existing:
                 logger.LogInformation("Resuming {ModelSpec} at byte {Bytes}", file.ToString(), existing);
                 break;
             case HttpStatusCode.PartialContent or HttpStatusCode.RequestedRangeNotSatisfiable:
-                // The partial file does not fit what the server has (it changed, or the part is too long): start over.
+                // The partial file does not fit what the server has (the part is too long): start over.
                 logger.LogWarning("Discarding the partial download of {ModelSpec}: the server could not continue it at byte {Bytes}", file.ToString(), existing);
-                File.Delete(partPath);
+                part.Discard();
                 return false;
             case HttpStatusCode.NotFound:
-                throw new ModelDownloadException($"{file} was not found at {url} (HTTP 404): check the owner, repository and file name.");
+                throw new ModelDownloadException($"{file} was not found at {url} (HTTP 404): check the owner, repository, revision and file name.", notFound: true);
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
                 throw new ModelDownloadException($"{file} at {url} needs permission (HTTP {(int)response.StatusCode}): the repository is private or gated.");
             // Other client errors will not go away by asking again; 408 and 429 (timeout, rate limit) might.
@@ -96,25 +106,30 @@ public sealed class ModelDownloader(
                 throw new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
         }
 
-        long? total = response.Content.Headers.ContentLength is long length ? existing + length : null;
         await using var body = await response.Content.ReadAsStreamAsync(ct);
-        await using var output = new FileStream(partPath, existing > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
-        var received = await CopyAsync(file, path, body, output, existing, total, stall, ct);
+        await using var output = new FileStream(part.PartPath, existing > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
+        var received = await CopyAsync(file, path, body, output, existing, published.Size, stall, ct);
         await output.FlushAsync(ct);
         output.Flush(flushToDisk: true);
 
-        if (total is not null && received != total)
+        if (received < published.Size)
         {
-            throw new IOException($"the connection closed after {received} of {total} bytes");
+            throw new IOException($"the connection closed after {received} of {published.Size} bytes");
+        }
+
+        if (received > published.Size)
+        {
+            part.Discard();
+            throw new ModelDownloadException($"The server sent {received} bytes of {file} but the hub publishes {published.Size}: the download was discarded.");
         }
 
         return true;
     }
 
-    private async Task<long> CopyAsync(HuggingFaceFile file, string path, Stream body, FileStream output, long received, long? total, CancellationTokenSource stall, CancellationToken ct)
+    private async Task<long> CopyAsync(HuggingFaceFile file, string path, Stream body, FileStream output, long received, long total, CancellationTokenSource stall, CancellationToken ct)
     {
         var buffer = new byte[BufferSize];
-        var loggedPercent = total is > 0 ? (int)(100 * received / total.Value) / LogEveryPercent * LogEveryPercent : 0;
+        var loggedPercent = total > 0 ? (int)(100 * received / total) / LogEveryPercent * LogEveryPercent : 0;
         while (true)
         {
             stall.CancelAfter(options.Value.StallTimeout);
@@ -127,7 +142,7 @@ public sealed class ModelDownloader(
             await output.WriteAsync(buffer.AsMemory(0, read), ct);
             received += read;
             progress.Report(new ModelDownloadSnapshot(file.ToString(), path, ModelDownloadPhase.Downloading, received, total, null, time.GetUtcNow()));
-            if (total is > 0 && (int)(100 * received / total.Value) is var percent && percent >= loggedPercent + LogEveryPercent)
+            if (total > 0 && (int)(100 * received / total) is var percent && percent >= loggedPercent + LogEveryPercent)
             {
                 loggedPercent = percent / LogEveryPercent * LogEveryPercent;
                 logger.LogInformation("Downloading {ModelSpec}: {Percent}% ({Bytes} of {TotalBytes} bytes)", file.ToString(), loggedPercent, received, total);

@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 namespace Tomodachi.Models.Download;
 
 /// <summary>
-/// Turns the configured model spec into a local GGUF path: a local path as it is, an <c>hf:</c> spec by
-/// downloading the file once into the model cache and checking its sha256 on every later start.
-/// The sha256 sits beside the file as <c>{file}.sha256</c> in <c>sha256sum</c> format.
+/// Turns a model spec into a local GGUF path: a local path as it is, an <c>hf:</c> spec by downloading the file once
+/// into the model cache — kept only when its sha256 is the one the hub published — and checking it against that
+/// recorded sha256 on every later use. The sha256 sits beside the file as <c>{file}.sha256</c> in <c>sha256sum</c> format.
+/// Start-up and PullModel both come here.
 /// </summary>
 public sealed class ModelResolver(
     IOptions<ModelDownloadOptions> options,
@@ -60,19 +61,29 @@ public sealed class ModelResolver(
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var partPath = path + ModelDownloader.PartExtension;
+            var part = new PartialDownload(path);
             try
             {
-                await downloader.DownloadAsync(file, path, ct);
-                Report(file, path, ModelDownloadPhase.Verifying, new FileInfo(partPath).Length);
-                var sha256 = await Sha256Async(partPath, ct);
-                File.Move(partPath, path, overwrite: true);
+                var published = await downloader.DownloadAsync(file, path, ct);
+                Report(file, path, ModelDownloadPhase.Verifying, published.Size);
+                var sha256 = await Sha256Async(part.PartPath, ct);
+                if (sha256 != published.Sha256)
+                {
+                    part.Discard();
+                    throw new ModelDownloadException(
+                        $"The file that arrived for {file} has sha256 {sha256}, but the hub publishes {published.Sha256}" +
+                        (published.Commit is null ? "" : $" (commit {published.Commit})") +
+                        ": it was discarded. Try again; if it happens again, the server is sending a different file than it announces.");
+                }
+
+                part.Complete();
                 await WriteChecksumAsync(path, sha256, ct);
-                logger.LogInformation("Downloaded {ModelSpec} to {ModelPath} ({Bytes} bytes, sha256 {Sha256})", file.ToString(), path, new FileInfo(path).Length, sha256);
+                logger.LogInformation("Downloaded {ModelSpec} to {ModelPath} ({Bytes} bytes, sha256 {Sha256} as published, commit {Commit})",
+                    file.ToString(), path, published.Size, sha256, published.Commit ?? "unknown");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                var received = File.Exists(partPath) ? new FileInfo(partPath).Length : 0;
+                var received = File.Exists(part.PartPath) ? new FileInfo(part.PartPath).Length : 0;
                 Report(file, path, ModelDownloadPhase.Failed, received, progress.Current?.TotalBytes, e.Message);
                 throw;
             }

@@ -106,7 +106,8 @@ public static class GgufReader
         return new GgufHeader(path, architecture, metadata, tensors, fileLength);
     }
 
-    private static GgufFileInfo Describe(GgufHeader header)
+    /// <summary>What a header says about its model, for a header already read (e.g. to check its type first).</summary>
+    public static GgufFileInfo Describe(GgufHeader header)
     {
         var (path, architecture, metadata, tensors) = (header.Path, header.Architecture, header.Metadata, header.Tensors);
         return new GgufFileInfo(

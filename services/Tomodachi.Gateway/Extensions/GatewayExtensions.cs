@@ -19,7 +19,8 @@ public static class GatewayExtensions
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver()
             .ConfigureHttpClient((_, handler) => handler.WithDeadConnectionPings())
-            .AddServiceTokenTransform();
+            .AddServiceTokenTransform()
+            .RemoveCheckedOrigin();
 
         builder.AsFrontDoor();
         builder.AddGatewaySecurity();
@@ -30,12 +31,21 @@ public static class GatewayExtensions
         return builder;
     }
 
+    /// <summary>The API key (when one is set), then the page session that exports need.</summary>
+    public static WebApplication UseGatewaySecurity(this WebApplication app)
+    {
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<PageSessionMiddleware>();
+        return app;
+    }
+
     private static void AddGatewaySecurity(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<GatewaySecurityOptions>()
             .Bind(builder.Configuration.GetSection(GatewaySecurityOptions.SectionName))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewaySecurityOptions>, GatewaySecurityValidation>();
+        builder.Services.AddSingleton<UiSession>();
         builder.Services.AddSingleton<ApiKeyCheck>();
     }
 

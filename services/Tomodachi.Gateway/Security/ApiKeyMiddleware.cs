@@ -13,23 +13,14 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCheck check)
             return next(context);
         }
 
-        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
-        {
-            // A trailers-only gRPC reply: clients see UNAUTHENTICATED with the reason.
-            context.Response.ContentType = "application/grpc";
-            context.Response.Headers["grpc-status"] = "16";
-            context.Response.Headers["grpc-message"] = Uri.EscapeDataString("missing or wrong API key: send it as x-api-key metadata");
-            return Task.CompletedTask;
-        }
-
         if (HttpMethods.IsGet(context.Request.Method) && context.Request.Headers.Accept.ToString().Contains("text/html"))
         {
             context.Response.Redirect(LoginEndpoints.Path);
             return Task.CompletedTask;
         }
 
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        return context.Response.WriteAsync("Missing or wrong API key: send the x-api-key header or 'Authorization: Bearer <key>'.");
+        return Refusal.WriteAsync(context, StatusCodes.Status401Unauthorized, Grpc.Core.StatusCode.Unauthenticated,
+            "Missing or wrong API key: send the x-api-key header (gRPC metadata) or 'Authorization: Bearer <key>'.");
     }
 
     private static bool IsOpen(PathString path) =>

@@ -10,7 +10,7 @@ public static class LoginEndpoints
     public static IEndpointRouteBuilder MapLogin(this IEndpointRouteBuilder app)
     {
         app.MapGet(Path, () => Results.Content(Page(error: null), "text/html"));
-        app.MapPost(Path, async (HttpContext context, ApiKeyCheck check) =>
+        app.MapPost(Path, async (HttpContext context, ApiKeyCheck check, UiSession session) =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             if (!check.Enabled || !check.IsKey(form["key"]))
@@ -18,13 +18,7 @@ public static class LoginEndpoints
                 return Results.Content(Page("That key is not right."), "text/html", statusCode: StatusCodes.Status401Unauthorized);
             }
 
-            context.Response.Cookies.Append(ApiKeyCheck.CookieName, check.SessionToken(), new CookieOptions
-            {
-                HttpOnly = true,
-                SameSite = SameSiteMode.Strict,
-                Secure = context.Request.IsHttps,
-                IsEssential = true,
-            });
+            session.Grant(context);
             return Results.Redirect("/");
         }).DisableAntiforgery();
         return app;

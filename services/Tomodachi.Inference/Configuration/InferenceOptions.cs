@@ -18,6 +18,19 @@ public sealed class InferenceOptions
     public string ModelCache { get; set; } =
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "tomodachi", "models");
 
+    /// <summary>
+    /// Folders of GGUF files, besides <see cref="ModelCache"/>, that requests may name: LoadModel takes a model in
+    /// them (by name or path), CompareAdapter an adapter or prompt suite in them; a path anywhere else is refused.
+    /// </summary>
+    public List<string> ModelFolders { get; set; } = [];
+
+    /// <summary>
+    /// How long the model stays loaded without a chat before it is unloaded (like Ollama's keep_alive); the next
+    /// chat loads it again. Unset keeps it loaded.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan? KeepAlive { get; set; }
+
     /// <summary>Load the model when the service starts, rather than on the first LoadModel call.</summary>
     public bool LoadOnStartup { get; set; } = true;
 

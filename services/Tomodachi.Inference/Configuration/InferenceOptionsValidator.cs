@@ -19,6 +19,11 @@ public sealed class InferenceOptionsValidator : IValidateOptions<InferenceOption
             failures.Add($"Inference:DefaultPersona '{options.DefaultPersona}' is not one of Inference:Personas.");
         }
 
+        foreach (var folder in options.ModelFolders.Where(folder => !Path.IsPathFullyQualified(folder)))
+        {
+            failures.Add($"Inference:ModelFolders must hold absolute directory paths, not '{folder}'.");
+        }
+
         foreach (var persona in options.Personas)
         {
             var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();

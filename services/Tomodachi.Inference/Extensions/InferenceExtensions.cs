@@ -32,8 +32,12 @@ public static class InferenceExtensions
 
         // Models, the journal of finished turns
         builder.AddModelDownloads(InferenceOptions.SectionName);
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<ModelPuller>();
+        builder.Services.AddSingleton<IFreeMemory, SystemFreeMemory>();
         builder.Services.AddSingleton<IModelManager, ModelManager>();
         builder.Services.AddHostedService<ModelStartup>();
+        builder.Services.AddHostedService<ModelKeepAlive>();
         builder.AddTurnJournal();
 
         // Chat

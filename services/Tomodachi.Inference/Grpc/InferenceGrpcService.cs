@@ -23,13 +23,6 @@ public sealed partial class InferenceGrpcService(
     public override Task<GetModelResponse> GetModel(GetModelRequest request, ServerCallContext context) =>
         Task.FromResult(new GetModelResponse { Model = models.Describe().ToProto() });
 
-    public override async Task<LoadModelResponse> LoadModel(LoadModelRequest request, ServerCallContext context)
-    {
-        var model = await models.LoadAsync(request.Path.Length > 0 ? request.Path : null, context.CancellationToken);
-        return model.Loaded
-            ? new LoadModelResponse { Model = model.ToProto() }
-            : throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The model could not be loaded: {model.LoadError}"));
-    }
 
     public override async Task<UnloadModelResponse> UnloadModel(UnloadModelRequest request, ServerCallContext context)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Configuration;
 using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Journal;
+using Tomodachi.Inference.Models;
 using Tomodachi.Inference.Tuning;
 using Tomodachi.Inference.Tuning.Comparison;
 using Tomodachi.Inference.Tuning.Datasets;
@@ -18,6 +19,7 @@ public sealed class TuningGrpcService(
     DatasetExporter exporter,
     ComparisonRunner comparisons,
     IComparisonStore comparisonStore,
+    ModelCatalog catalog,
     IOptions<InferenceOptions> inference) : TuningService.TuningServiceBase
 {
     /// <summary>The most an adapter may be scaled by, as for a persona's AdapterScale.</summary>
@@ -115,12 +117,26 @@ public sealed class TuningGrpcService(
             throw Invalid($"adapter_scale must be 0 to {MaxAdapterScale} (0 uses the persona's AdapterScale); it was {request.AdapterScale}.");
         }
 
-        var settings = new ComparisonSettings(
-            Persona: NullIfEmpty(request.Persona),
-            AdapterPath: NullIfEmpty(request.AdapterPath),
-            AdapterScale: request.AdapterScale > 0 ? request.AdapterScale : null,
-            PromptSuitePath: NullIfEmpty(request.PromptSuitePath),
-            MaxTokens: request.MaxTokens > 0 ? (int)request.MaxTokens : null);
+        ComparisonSettings settings;
+        try
+        {
+            // Files a request names must lie in the model folders: the suite's lines end up in the stored report.
+            settings = new ComparisonSettings(
+                Persona: NullIfEmpty(request.Persona),
+                AdapterPath: NullIfEmpty(request.AdapterPath) is { } adapter ? catalog.Confine(adapter, "The adapter") : null,
+                AdapterScale: request.AdapterScale > 0 ? request.AdapterScale : null,
+                PromptSuitePath: NullIfEmpty(request.PromptSuitePath) is { } suite ? catalog.Confine(suite, "The prompt suite") : null,
+                MaxTokens: request.MaxTokens > 0 ? (int)request.MaxTokens : null);
+        }
+        catch (ModelAccessDeniedException e)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, e.Message));
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(e.Message);
+        }
+
         ComparisonReport report;
         try
         {

@@ -14,9 +14,14 @@ public static class DemoModel
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}"
         + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
+    /// <summary>general.name of the generated file, by which a demo model loaded by name is still known as one.</summary>
+    public const string Name = "tomodachi-demo (random weights)";
+
+    public static bool Is(GgufFileInfo file) => file.Name == Name;
+
     public static GgufModelSpec Spec(DemoModelOptions options) => new()
     {
-        Name = "tomodachi-demo (random weights)",
+        Name = Name,
         VocabSize = options.VocabSize,
         EmbeddingLength = options.EmbeddingLength,
         BlockCount = options.BlockCount,

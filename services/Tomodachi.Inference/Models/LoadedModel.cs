@@ -13,15 +13,19 @@ public sealed class LoadedModel : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider _time;
     private int _leases;
     private bool _closing;
+    private DateTimeOffset _lastUsed;
 
-    internal LoadedModel(ModelDescription description, LLamaWeights weights, GenerationEngine engine, IReadOnlyDictionary<string, LoraAdapter> adapters)
+    internal LoadedModel(ModelDescription description, LLamaWeights weights, GenerationEngine engine, IReadOnlyDictionary<string, LoraAdapter> adapters, TimeProvider time)
     {
         Description = description;
         Weights = weights;
         Engine = engine;
         Adapters = adapters;
+        _time = time;
+        _lastUsed = time.GetUtcNow();
     }
 
     public ModelDescription Description { get; }
@@ -43,7 +47,17 @@ public sealed class LoadedModel : IAsyncDisposable
             }
 
             _leases++;
+            _lastUsed = _time.GetUtcNow();
             return new Lease(this);
+        }
+    }
+
+    /// <summary>How long nobody has used the model; zero while a lease is out.</summary>
+    public TimeSpan IdleFor()
+    {
+        lock (_gate)
+        {
+            return _leases > 0 ? TimeSpan.Zero : _time.GetUtcNow() - _lastUsed;
         }
     }
 
@@ -51,6 +65,7 @@ public sealed class LoadedModel : IAsyncDisposable
     {
         lock (_gate)
         {
+            _lastUsed = _time.GetUtcNow();
             if (--_leases == 0 && _closing)
             {
                 _drained.TrySetResult();
@@ -61,7 +76,14 @@ public sealed class LoadedModel : IAsyncDisposable
     /// <summary>Counts tokens exactly as a prompt would be fed to the model.</summary>
     public LLamaToken[] Tokenize(string text, bool addBos) => Weights.Tokenize(text, addBos, special: true, System.Text.Encoding.UTF8);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Frees the model at once: replies still being generated fail.</summary>
+    public ValueTask DisposeAsync() => RetireAsync(TimeSpan.Zero);
+
+    /// <summary>
+    /// Takes no new leases, gives the replies in flight up to <paramref name="grace"/> to finish (a model that another
+    /// one replaced), then frees the model.
+    /// </summary>
+    public async ValueTask RetireAsync(TimeSpan grace)
     {
         lock (_gate)
         {
@@ -70,6 +92,11 @@ public sealed class LoadedModel : IAsyncDisposable
             {
                 _drained.TrySetResult();
             }
+        }
+
+        if (grace > TimeSpan.Zero)
+        {
+            await Task.WhenAny(_drained.Task, Task.Delay(grace, _time));
         }
 
         // Stopping the decoder fails the generations in flight, which then give their leases back.

@@ -13,28 +13,29 @@ using Tomodachi.Inference.Configuration;
 namespace Tomodachi.Inference.Models;
 
 /// <summary>
-/// Loads GGUF models with LLamaSharp. Every failure becomes a <see cref="ModelDescription.LoadError"/> instead of an
-/// exception, so the service stays up and says why it cannot chat.
+/// Loads GGUF models with LLamaSharp, one at a time. A load checks the file first and only then touches the running
+/// model: it loads the new one beside it when free memory allows and swaps, else unloads, loads, and loads the previous
+/// one again if the new one fails — a failed load never ends without the model that was serving. Every failure becomes
+/// a reason (<see cref="ModelLoadResult.Error"/>, <see cref="ModelDescription.LoadError"/>) instead of an exception, so
+/// the service stays up and says why.
 /// </summary>
 public sealed class ModelManager(
     IOptions<InferenceOptions> options,
+    ModelCatalog catalog,
     ModelResolver resolver,
+    IFreeMemory freeMemory,
     TimeProvider time,
     ILogger<ModelManager> logger) : IModelManager, IAsyncDisposable
 {
-    /// <summary>Architectures this llama.cpp build runs for chat; anything else is refused up front with a clear reason.</summary>
-    private static readonly HashSet<string> SupportedArchitectures = new(StringComparer.Ordinal)
-    {
-        "llama", "llama4", "mistral3", "qwen2", "qwen3", "qwen2moe", "qwen3moe", "gemma", "gemma2", "gemma3", "phi2",
-        "phi3", "granite", "granitemoe", "olmo", "olmo2", "stablelm", "starcoder2", "deepseek2", "command-r", "cohere2",
-        "exaone", "smollm3", "gpt2", "falcon", "mpt", "internlm2", "minicpm", "chatglm", "glm4", "bitnet", "gptneox",
-    };
-
     private const string LoadingReason = "The model is loading.";
+
+    /// <summary>How long replies on a replaced model may run on before it is freed under them.</summary>
+    private static readonly TimeSpan SwapGrace = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _switch = new(1, 1);
     private readonly InferenceOptions _options = options.Value;
     private LoadedModel? _loaded;
+    private ModelTarget? _idleUnloaded;
     private volatile bool _loading = options.Value.LoadOnStartup;
     private ModelDescription _description = new(null, options.Value.Model ?? "", 0, Loaded: false,
         Demo: string.IsNullOrWhiteSpace(options.Value.Model),
@@ -48,37 +49,66 @@ public sealed class ModelManager(
 
     public LoadedModel.Lease? TryAcquire() => Volatile.Read(ref _loaded)?.TryAcquire();
 
-    public async Task<ModelDescription> LoadAsync(string? path, CancellationToken cancellationToken)
+    public async ValueTask<LoadedModel.Lease?> AcquireAsync(CancellationToken cancellationToken)
     {
+        var lease = TryAcquire();
+        if (lease is not null || Volatile.Read(ref _idleUnloaded) is null)
+        {
+            return lease;
+        }
+
         await _switch.WaitAsync(cancellationToken);
+        try
+        {
+            // Several chats may arrive at an idle service; the first one brings the model back for all of them.
+            if (_loaded is null && _idleUnloaded is { } target)
+            {
+                _idleUnloaded = null;
+                logger.LogInformation("Loading {ModelId} again for a chat after it was unloaded for being idle", Path.GetFileNameWithoutExtension(target.Path));
+                await LoadingAsync(() => SwitchToAsync(target));
+            }
+        }
+        finally
+        {
+            _switch.Release();
+        }
+
+        return TryAcquire();
+    }
+
+    public async Task<ModelLoadResult> LoadAsync(string? reference, CancellationToken cancellationToken)
+    {
+        // A request's reference is checked before anything else happens: a refusal changes nothing.
+        var requested = reference is null ? null : catalog.Resolve(reference);
+        await _switch.WaitAsync(cancellationToken);
+        try
+        {
+            _idleUnloaded = null;
+            return await LoadingAsync(async () =>
+            {
+                var target = requested is not null ? new ModelTarget(requested, Demo: false) : await ConfiguredAsync(cancellationToken);
+                return target is null ? new ModelLoadResult(Describe(), Describe().LoadError)
+                    : _loaded?.Description.Path == target.Path ? new ModelLoadResult(Describe(), null)
+                    : await SwitchToAsync(target);
+            });
+        }
+        finally
+        {
+            _switch.Release();
+        }
+    }
+
+    /// <summary>Runs a load with <see cref="Loading"/> raised, so chats that find no model are told to come back.</summary>
+    private async Task<T> LoadingAsync<T>(Func<Task<T>> load)
+    {
         _loading = true;
         try
         {
-            await UnloadCurrentAsync();
-            var demo = path is null && string.IsNullOrWhiteSpace(_options.Model);
-            // Downloading and mapping a real model can take minutes; meanwhile the Status panel and GetModel say so.
-            Publish(new ModelDescription(null, path ?? _options.Model ?? "", 0, false, demo, LoadingReason));
-            string resolved;
-            try
-            {
-                resolved = path is not null ? Path.GetFullPath(path)
-                    : demo ? await DemoModel.EnsureAsync(_options.Demo, _options.ModelCache, cancellationToken)
-                    : await resolver.ResolveAsync(_options.Model!, cancellationToken);
-            }
-            catch (Exception exception) when (exception is ArgumentException or FileNotFoundException or ModelDownloadException)
-            {
-                logger.LogWarning("Model {ModelSpec} could not be resolved: {Reason}", _options.Model, exception.Message);
-                return Publish(new ModelDescription(null, path ?? _options.Model ?? "", 0, false, demo, exception.Message));
-            }
-
-            var loaded = await Task.Run(() => TryLoad(resolved, demo), cancellationToken);
-            Volatile.Write(ref _loaded, loaded.Model);
-            return Publish(loaded.Description);
+            return await load();
         }
         finally
         {
             _loading = false;
-            _switch.Release();
         }
     }
 
@@ -87,6 +117,7 @@ public sealed class ModelManager(
         await _switch.WaitAsync(cancellationToken);
         try
         {
+            _idleUnloaded = null;
             await UnloadCurrentAsync();
             return Publish(_description with { Loaded = false, LoadError = "The model was unloaded." });
         }
@@ -95,6 +126,164 @@ public sealed class ModelManager(
             _switch.Release();
         }
     }
+
+    public async Task UnloadIfIdleAsync(TimeSpan keepAlive, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _loaded) is not { } model || model.IdleFor() < keepAlive)
+        {
+            return;
+        }
+
+        await _switch.WaitAsync(cancellationToken);
+        try
+        {
+            // Checked again under the lock: a chat or a switch may have come in meanwhile.
+            if (_loaded is { } current && current.IdleFor() >= keepAlive)
+            {
+                var description = current.Description;
+                await UnloadCurrentAsync();
+                _idleUnloaded = new ModelTarget(description.Path, description.Demo);
+                Publish(description with
+                {
+                    Loaded = false,
+                    LoadError = $"Unloaded after {keepAlive} without a chat (Inference:KeepAlive); the next chat loads it again.",
+                });
+            }
+        }
+        finally
+        {
+            _switch.Release();
+        }
+    }
+
+    public async Task<CatalogEntry> DeleteAsync(string reference, CancellationToken cancellationToken)
+    {
+        var path = catalog.Resolve(reference);
+        await _switch.WaitAsync(cancellationToken);
+        try
+        {
+            if (_loaded?.Description.Path == path || _idleUnloaded?.Path == path)
+            {
+                throw new ModelInUseException(
+                    $"'{catalog.NameOf(path)}' is the loaded model: load another one or unload it before deleting it.");
+            }
+
+            var entry = catalog.List().FirstOrDefault(e => e.Path == path)
+                ?? new CatalogEntry(catalog.NameOf(path), path, new FileInfo(path).Length, null, null);
+            foreach (var file in new[] { path, path + ModelResolver.ChecksumExtension, path + ModelDownloader.PartExtension })
+            {
+                File.Delete(file);
+            }
+
+            logger.LogInformation("Deleted model {ModelName} ({Bytes} bytes)", entry.Name, entry.SizeBytes);
+            return entry;
+        }
+        finally
+        {
+            _switch.Release();
+        }
+    }
+
+    /// <summary>The configured model's file, downloading or generating it first; null (with the reason published) when there is none.</summary>
+    private async Task<ModelTarget?> ConfiguredAsync(CancellationToken cancellationToken)
+    {
+        var demo = string.IsNullOrWhiteSpace(_options.Model);
+        if (_loaded is null)
+        {
+            // Downloading and mapping a real model can take minutes; meanwhile the Status panel and GetModel say so.
+            Publish(new ModelDescription(null, _options.Model ?? "", 0, false, demo, LoadingReason));
+        }
+
+        try
+        {
+            return new ModelTarget(
+                demo ? await DemoModel.EnsureAsync(_options.Demo, _options.ModelCache, cancellationToken)
+                    : await resolver.ResolveAsync(_options.Model!, cancellationToken),
+                demo);
+        }
+        catch (Exception exception) when (exception is ArgumentException or FileNotFoundException or ModelDownloadException)
+        {
+            logger.LogWarning("Model {ModelSpec} could not be resolved: {Reason}", _options.Model, exception.Message);
+            if (_loaded is null)
+            {
+                Publish(new ModelDescription(null, _options.Model ?? "", 0, false, demo, exception.Message));
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Puts <paramref name="target"/> in place of the running model; on failure, the running model stays (or comes back).</summary>
+    private async Task<ModelLoadResult> SwitchToAsync(ModelTarget target)
+    {
+        var previous = _loaded;
+        if (previous is null)
+        {
+            Publish(new ModelDescription(null, target.Path, 0, false, target.Demo, LoadingReason));
+        }
+
+        GgufHeader header;
+        try
+        {
+            // Off the caller's thread: a pipe or a slow disk holds the read, not the RPC thread.
+            header = await Task.Run(() => ModelFileCheck.Read(target.Path));
+        }
+        catch (Exception exception) when (exception is InvalidModelFileException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Model file {Path} is unusable: {Reason}", target.Path, exception.Message);
+            return Failed(previous, new ModelDescription(null, target.Path, 0, false, target.Demo, exception.Message));
+        }
+
+        var file = GgufReader.Describe(header);
+        var contextLength = file.ContextLength == 0 ? (uint)_options.ContextSize : Math.Min(file.ContextLength, (uint)_options.ContextSize);
+        var checkedFile = new ModelDescription(file, target.Path, contextLength, false, target.Demo || DemoModel.Is(file), null);
+        if (ModelFileCheck.Unsupported(file) is { } unsupported)
+        {
+            return Failed(previous, checkedFile with { LoadError = unsupported });
+        }
+
+        var needed = ModelMemoryEstimate.Bytes(header, (long)contextLength * _options.ParallelSlots);
+        var beside = previous is null || freeMemory.AvailableBytes() >= needed;
+        if (!beside)
+        {
+            logger.LogInformation("Not enough free memory to load {ModelId} beside {Previous} (about {Needed} bytes needed): unloading first",
+                checkedFile.Id, previous!.Description.Id, needed);
+            await UnloadCurrentAsync();
+            Publish(checkedFile with { LoadError = LoadingReason });
+        }
+
+        var (model, description) = await Task.Run(() => TryLoad(checkedFile));
+        if (model is not null)
+        {
+            Volatile.Write(ref _loaded, model);
+            Publish(description);
+            if (beside && previous is not null)
+            {
+                await previous.RetireAsync(SwapGrace);
+                NativeHeap.ReturnFreedMemory();
+                logger.LogInformation("Replaced model {Previous} with {ModelId}", previous.Description.Id, description.Id);
+            }
+
+            return new ModelLoadResult(description, null);
+        }
+
+        if (beside)
+        {
+            return Failed(previous, description);
+        }
+
+        // The previous model made room for one that failed: it comes back, so the service keeps the model it had.
+        var (again, againDescription) = await Task.Run(() => TryLoad(previous!.Description with { Loaded = false, LoadError = null }));
+        Volatile.Write(ref _loaded, again);
+        Publish(again is not null ? againDescription : description);
+        return new ModelLoadResult(Describe(), again is not null
+            ? $"{description.LoadError} The previous model, {againDescription.Id}, was loaded again."
+            : $"{description.LoadError} The previous model could not be loaded again: {againDescription.LoadError}");
+    }
+
+    /// <summary>A load that failed before the running model was touched: it keeps serving, or, with none, the reason is shown.</summary>
+    private ModelLoadResult Failed(LoadedModel? previous, ModelDescription failed) =>
+        new(previous is null ? Publish(failed) : Describe(), failed.LoadError);
 
     private async Task UnloadCurrentAsync()
     {
@@ -114,26 +303,8 @@ public sealed class ModelManager(
         return description;
     }
 
-    private (LoadedModel? Model, ModelDescription Description) TryLoad(string path, bool demo)
+    private (LoadedModel? Model, ModelDescription Description) TryLoad(ModelDescription description)
     {
-        GgufFileInfo file;
-        try
-        {
-            file = GgufReader.Read(path);
-        }
-        catch (Exception exception) when (exception is InvalidModelFileException or IOException or UnauthorizedAccessException)
-        {
-            logger.LogWarning("Model file {Path} is unusable: {Reason}", path, exception.Message);
-            return (null, new ModelDescription(null, path, 0, false, demo, exception.Message));
-        }
-
-        var contextLength = file.ContextLength == 0 ? (uint)_options.ContextSize : Math.Min(file.ContextLength, (uint)_options.ContextSize);
-        var description = new ModelDescription(file, path, contextLength, false, demo, null);
-        if (!SupportedArchitectures.Contains(file.Architecture))
-        {
-            return (null, description with { LoadError = $"Unsupported model architecture '{file.Architecture}': {path}" });
-        }
-
         LlamaNative.EnsureLoaded(logger);
         LLamaWeights? weights = null;
         try
@@ -142,10 +313,10 @@ public sealed class ModelManager(
             var threads = _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount;
             var batchThreads = _options.BatchThreads > 0 ? _options.BatchThreads : Environment.ProcessorCount;
             // The KV cache is shared by every slot (kv_unified), so it must hold every slot's full context.
-            var parameters = new ModelParams(path)
+            var parameters = new ModelParams(description.Path)
             {
-                ContextSize = contextLength * (uint)slots,
-                BatchSize = contextLength * (uint)slots,
+                ContextSize = description.ContextLength * (uint)slots,
+                BatchSize = description.ContextLength * (uint)slots,
                 SeqMax = (uint)slots,
                 Threads = threads,
                 BatchThreads = batchThreads,
@@ -153,16 +324,17 @@ public sealed class ModelManager(
             weights = LLamaWeights.LoadFromFile(parameters);
             var adapters = LoadAdapters(weights);
             var engine = new GenerationEngine(weights, parameters, _options.StreamFlushInterval, time, logger);
-            description = description with { Loaded = true };
+            description = description with { Loaded = true, LoadError = null };
+            var file = description.File!;
             logger.LogInformation("Loaded model {ModelId} ({Architecture}, {Parameters} parameters, {Quantization}, demo: {Demo})",
-                description.Id, file.Architecture, file.ParameterCount, file.Quantization, demo);
-            return (new LoadedModel(description, weights, engine, adapters), description);
+                description.Id, file.Architecture, file.ParameterCount, file.Quantization, description.Demo);
+            return (new LoadedModel(description, weights, engine, adapters, time), description);
         }
         catch (Exception exception) when (exception is LoadWeightsFailedException or RuntimeError or InvalidModelFileException or LLamaDecodeError)
         {
             weights?.Dispose();
-            logger.LogWarning(exception, "llama.cpp could not load {Path}", path);
-            return (null, description with { LoadError = $"llama.cpp could not load the model: {exception.Message}" });
+            logger.LogWarning(exception, "llama.cpp could not load {Path}", description.Path);
+            return (null, description with { Loaded = false, LoadError = $"llama.cpp could not load the model: {exception.Message}" });
         }
     }
 
@@ -198,4 +370,7 @@ public sealed class ModelManager(
 
         _switch.Dispose();
     }
+
+    /// <summary>A file to load, and whether it is the generated demo model.</summary>
+    private sealed record ModelTarget(string Path, bool Demo);
 }

@@ -49,7 +49,7 @@ public sealed class ChatPipeline(
         using var activity = InferenceTracing.Source.StartActivity("chat");
         var started = time.GetTimestamp();
         var startedAt = time.GetUtcNow();
-        using var lease = models.TryAcquire()
+        using var lease = await models.AcquireAsync(cancellationToken)
             ?? throw ModelNotLoadedException.For(models);
         var model = lease.Model;
         // Registered before anything is read, so a delete of the conversation stops this reply and waits for it.

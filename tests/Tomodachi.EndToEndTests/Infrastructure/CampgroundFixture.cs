@@ -15,10 +15,14 @@ public sealed class CampgroundFixture : IAsyncLifetime
     public static readonly string[] Resources = ["inference", "memory", "knob", "web", "gateway"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
+    /// <summary>A name Chromium resolves to 127.0.0.1 itself, as a DNS rebinding attack makes it do.</summary>
+    public const string ReboundHost = "rebind.test";
+
     private DistributedApplication? app;
     private IPlaywright? playwright;
     private IBrowser? browser;
     private GrpcChannel? gatewayChannel;
+    private Tomodachi.Inference.Tests.Download.ModelFileServer? hub;
 
     public DistributedApplication App => app ?? throw new InvalidOperationException("The suite has not started.");
 
@@ -37,14 +41,29 @@ public sealed class CampgroundFixture : IAsyncLifetime
     /// <summary>One HTTP/2 channel to the gateway's gRPC port, for the tests' own calls to the services.</summary>
     public GrpcChannel GatewayChannel => gatewayChannel ?? throw new InvalidOperationException("The suite has not started.");
 
-    // A test run must never write into the owner's journal, memories or Prometheus history.
+    /// <summary>A loopback imitation of the Hugging Face Hub that the suite's inference service downloads from.</summary>
+    internal Tomodachi.Inference.Tests.Download.ModelFileServer Hub => hub ?? throw new InvalidOperationException("The suite has not started.");
+
+    /// <summary>The suite's model cache: the demo model and whatever a test pulls, in the test's own folder.</summary>
+    public string ModelCache => Path.Combine(dataDirectory, "cache");
+
+    /// <summary>A model folder of the suite (TOMODACHI_MODEL_FOLDERS), for files a test puts there.</summary>
+    public string ModelFolder => Path.Combine(dataDirectory, "models");
+
+    // A test run must never write into the owner's journal, memories, Prometheus history or model cache.
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("tomodachi-tests-").FullName;
 
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
+        hub = await Tomodachi.Inference.Tests.Download.ModelFileServer.StartAsync();
+        Directory.CreateDirectory(ModelFolder);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(
-            [$"--TOMODACHI_DATA={dataDirectory}"], cts.Token);
+            [$"--TOMODACHI_DATA={dataDirectory}", $"--TOMODACHI_MODEL_FOLDERS={ModelFolder}"], cts.Token);
+        var inference = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "inference"));
+        inference.WithEnvironment("Inference__ModelCache", ModelCache)
+            .WithEnvironment("Inference__Download__BaseUrl", hub.BaseUrl.ToString())
+            .WithEnvironment("Inference__Download__RetryDelay", "00:00:00");
         app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         foreach (var resource in Resources)
@@ -61,7 +80,11 @@ public sealed class CampgroundFixture : IAsyncLifetime
             Args =
             [
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run",
+                "--disable-sync", "--no-first-run", $"--host-resolver-rules=MAP {ReboundHost} 127.0.0.1",
+                // Chromium's Local Network Access checks stop a page of a public site from reaching loopback before the
+                // request leaves the browser; other browsers have no such check, so the rebinding test turns them off to
+                // show that the gateway refuses such a page on its own.
+                "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults",
             ],
         });
     }
@@ -91,6 +114,11 @@ public sealed class CampgroundFixture : IAsyncLifetime
 
         playwright?.Dispose();
         gatewayChannel?.Dispose();
+        if (hub is not null)
+        {
+            await hub.DisposeAsync();
+        }
+
         if (app is not null)
         {
             await app.DisposeAsync();

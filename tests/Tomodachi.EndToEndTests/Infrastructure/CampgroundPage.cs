@@ -34,6 +34,16 @@ internal static class CampgroundPage
         await Expect(page.Locator("#toolbox-tuning")).ToBeFocusedAsync();
     }
 
+    /// <summary>Toolbox by keyboard, End, one up to Models, Enter.</summary>
+    public static async Task OpenModelsPanelAsync(this IPage page)
+    {
+        await page.FocusLastToolboxItemAsync();
+        await page.Keyboard.PressAsync("ArrowUp");
+        await Expect(page.Locator("#toolbox-models")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#modelsPanel")).ToBeVisibleAsync();
+    }
+
     public static async Task OpenTuningPanelAsync(this IPage page)
     {
         await page.FocusLastToolboxItemAsync();

@@ -77,6 +77,9 @@ public sealed class ModelResolverTests : IAsyncLifetime
     [InlineData("hf:owner/../../etc/model.gguf")]
     [InlineData("hf:owner//model.gguf")]
     [InlineData("hf:owner/repo/model.gguf?download=1")]
+    [InlineData("hf:owner/repo@/model.gguf")]
+    [InlineData("hf:owner/repo@a@b/model.gguf")]
+    [InlineData("hf:owner/repo@../model.gguf")]
     [InlineData("https://huggingface.co/owner/repo/resolve/main/model.gguf")]
     [InlineData(" ")]
     public async Task A_malformed_spec_is_rejected_before_any_request(string spec)
@@ -97,7 +100,65 @@ public sealed class ModelResolverTests : IAsyncLifetime
         Assert.Equal(server.Content, await File.ReadAllBytesAsync(first));
         Assert.Equal($"{ExpectedSha256}  tiny.Q8_0.gguf\n", await File.ReadAllTextAsync(first + ".sha256"));
         Assert.Single(server.Requests);
+        Assert.Equal(1, server.MetadataRequests);
         Assert.False(File.Exists(first + ".part"));
+        Assert.False(File.Exists(first + ".part.source"));
+    }
+
+    [Fact]
+    public async Task A_pinned_revision_is_fetched_from_that_commit_and_cached_apart_from_main()
+    {
+        var pinned = $"hf:tomodachi-test/tiny-model@{server.Commit}/tiny.Q8_0.gguf";
+
+        var path = await Resolver.ResolveAsync(pinned, CancellationToken.None);
+
+        Assert.Equal(Path.Combine(cache, "tomodachi-test", $"tiny-model@{server.Commit}", "tiny.Q8_0.gguf"), path);
+        Assert.Equal(server.Content, await File.ReadAllBytesAsync(path));
+        Assert.False(File.Exists(CachedPath));
+    }
+
+    [Fact]
+    public async Task An_unknown_revision_is_not_found_and_named()
+    {
+        var error = await Assert.ThrowsAsync<ModelDownloadException>(() =>
+            Resolver.ResolveAsync("hf:tomodachi-test/tiny-model@v9/tiny.Q8_0.gguf", CancellationToken.None));
+
+        Assert.True(error.NotFound);
+        Assert.Contains("hf:tomodachi-test/tiny-model@v9/tiny.Q8_0.gguf was not found", error.Message);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task Bytes_that_do_not_hash_to_the_published_sha256_are_discarded_with_both_hashes_named()
+    {
+        var announced = new string('a', 64);
+        server.AnnounceSha256(announced);
+
+        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None));
+
+        Assert.Contains($"has sha256 {ExpectedSha256}, but the hub publishes {announced}", error.Message);
+        Assert.False(File.Exists(CachedPath));
+        Assert.False(File.Exists(CachedPath + ".part"));
+        Assert.Equal(ModelDownloadPhase.Failed, services.GetRequiredService<IModelDownloadProgress>().Current?.Phase);
+    }
+
+    [Fact]
+    public async Task A_file_changed_upstream_mid_download_is_never_spliced_onto_the_old_bytes()
+    {
+        var oldSha256 = ExpectedSha256;
+        var oldETag = $"\"{oldSha256}\"";
+        var newer = ModelFileServer.RandomContent(server.Content.Length, seed: 43);
+        server.DropConnections(count: 1, bytes: 1_000_000, thenReplaceWith: newer);
+
+        // The resume carries If-Range with the old ETag; the server, whose file changed, answers with the whole new
+        // file, which is not what was announced when the download began: it is discarded, not kept or spliced.
+        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None));
+        var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        Assert.Contains($"but the hub publishes {oldSha256}", error.Message);
+        Assert.Equal(["", oldETag, ""], server.IfRanges);
+        Assert.Equal(newer, await File.ReadAllBytesAsync(path));
+        Assert.StartsWith(Convert.ToHexStringLower(SHA256.HashData(newer)), await File.ReadAllTextAsync(path + ".sha256"));
     }
 
     [Fact]
@@ -146,22 +207,34 @@ public sealed class ModelResolverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_partial_file_left_by_an_earlier_run_is_resumed_where_it_stopped()
+    public async Task A_partial_file_left_by_an_earlier_run_is_resumed_where_it_stopped_with_If_Range()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(CachedPath)!);
-        await File.WriteAllBytesAsync(CachedPath + ".part", server.Content[..777_777]);
+        await WritePartAsync(server.Content[..777_777], ExpectedSha256);
 
         var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
 
         Assert.Equal(["bytes=777777-"], server.Requests);
+        Assert.Equal([$"\"{ExpectedSha256}\""], server.IfRanges);
+        Assert.Equal(server.Content, await File.ReadAllBytesAsync(path));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_partial_file_of_another_published_file_or_without_a_record_is_discarded(bool recorded)
+    {
+        await WritePartAsync(server.Content[..777_777], recorded ? new string('b', 64) : null);
+
+        var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
+
+        Assert.Equal([""], server.Requests);
         Assert.Equal(server.Content, await File.ReadAllBytesAsync(path));
     }
 
     [Fact]
     public async Task A_partial_file_the_server_cannot_continue_is_discarded_and_downloaded_from_the_start()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(CachedPath)!);
-        await File.WriteAllBytesAsync(CachedPath + ".part", new byte[server.Content.Length + 10]);
+        await WritePartAsync(new byte[server.Content.Length + 10], ExpectedSha256);
 
         var path = await Resolver.ResolveAsync(ModelFileServer.Spec, CancellationToken.None);
 
@@ -192,7 +265,7 @@ public sealed class ModelResolverTests : IAsyncLifetime
             Resolver.ResolveAsync("hf:tomodachi-test/tiny-model/missing.gguf", CancellationToken.None));
 
         Assert.Equal(
-            $"hf:tomodachi-test/tiny-model/missing.gguf was not found at {server.BaseUrl}tomodachi-test/tiny-model/resolve/main/missing.gguf (HTTP 404): check the owner, repository and file name.",
+            $"hf:tomodachi-test/tiny-model/missing.gguf was not found at {server.BaseUrl}tomodachi-test/tiny-model/resolve/main/missing.gguf (HTTP 404): check the owner, repository, revision and file name.",
             error.Message);
         Assert.False(Directory.EnumerateFiles(cache, "missing*", SearchOption.AllDirectories).Any());
     }
@@ -226,6 +299,17 @@ public sealed class ModelResolverTests : IAsyncLifetime
 
         Assert.Empty(server.Requests);
         Assert.Equal($"{ExpectedSha256}  tiny.Q8_0.gguf\n", await File.ReadAllTextAsync(path + ".sha256"));
+    }
+
+    /// <summary>A part file as an interrupted run leaves it, recorded for <paramref name="sha256"/> when given.</summary>
+    private async Task WritePartAsync(byte[] bytes, string? sha256)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(CachedPath)!);
+        await File.WriteAllBytesAsync(CachedPath + ".part", bytes);
+        if (sha256 is not null)
+        {
+            await File.WriteAllTextAsync(CachedPath + ".part.source", $"sha256={sha256}\netag=\"{sha256}\"\n");
+        }
     }
 
     private static long ResumePosition(string range) =>

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Tomodachi.Inference.V1;
@@ -17,10 +19,13 @@ namespace Tomodachi.Inference.Tests.Infrastructure;
 public class InferenceApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private GrpcChannel? _channel;
 
-    public InferenceApp(IDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces registrations, e.g. what the machine's free memory is said to be.</param>
+    public InferenceApp(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _settings = new Dictionary<string, string?>
         {
             ["Inference:LoadOnStartup"] = "false",
@@ -32,6 +37,7 @@ public class InferenceApp : WebApplicationFactory<Program>
             ["Inference:MemoryTimeout"] = "00:00:01",
             ["Inference:OrchestratorMaxTokens"] = "128",
             ["Inference:ModelCache"] = TestModels.ScratchPath("cache"),
+            ["Inference:ModelFolders:0"] = TestModels.Folder,
             ["Inference:Journal:Path"] = TestModels.ScratchPath("journal.db"),
             ["services:memory:grpc:0"] = $"http://127.0.0.1:{ClosedPort()}",
         };
@@ -53,6 +59,10 @@ public class InferenceApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
     }
 
     /// <summary>A port nothing listens on: connecting fails at once, like a memory service that is down.</summary>

@@ -5,9 +5,9 @@ using static Tomodachi.IntegrationTests.Hostile.CaseTable.Rows;
 namespace Tomodachi.IntegrationTests.Hostile;
 
 /// <summary>
-/// tomodachi.inference.v1. LoadModel and UnloadModel get only the rows that must be refused before anything happens:
-/// a well-formed LoadModel with a bad path unloads the current model by design (the service then says why it has
-/// none), and that would change the suite under the rest of the sweep.
+/// tomodachi.inference.v1. LoadModel, UnloadModel, PullModel and DeleteModel get only rows that are refused before
+/// anything happens: an accepted one would switch, unload, download or delete models under the rest of the sweep.
+/// Paths outside the model folders are PERMISSION_DENIED and leave the model loaded.
 /// </summary>
 internal static class InferenceCases
 {
@@ -27,7 +27,25 @@ internal static class InferenceCases
     {
         table.Rpc(Service, "GetModel").Malformed(whenEmpty: StatusCode.OK);
         table.Rpc(Service, "LoadModel").Malformed()
-            .Add("path with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(1, Wire.InvalidUtf8));
+            .Add("path with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(1, Wire.InvalidUtf8))
+            .Add("path /etc/passwd", StatusCode.PermissionDenied, Wire.String(1, "/etc/passwd"))
+            .Add("name climbing out of the folders", StatusCode.PermissionDenied, Wire.String(1, "../../../../../etc/passwd"))
+            .Add("path through .. out of the cache", StatusCode.PermissionDenied, Wire.String(1, "/tmp/../etc/hostname"))
+            .Add("name of no model", StatusCode.NotFound, Wire.String(1, "no-such-model"))
+            .Add("hf: reference never pulled", StatusCode.NotFound, Wire.String(1, "hf:nobody/nothing/none.gguf"))
+            .Add("malformed hf: reference", StatusCode.InvalidArgument, Wire.String(1, "hf:nobody/../none.gguf"))
+            .Add("path with a NUL character", StatusCode.InvalidArgument, Wire.String(1, "model\0.gguf"));
+        table.Rpc(Service, "ListModels").Malformed(whenEmpty: StatusCode.OK);
+        table.Rpc(Service, "PullModel").Malformed(whenEmpty: StatusCode.InvalidArgument)
+            .Add("reference that is a path", StatusCode.InvalidArgument, Wire.String(1, "/etc/passwd"))
+            .Add("reference that is a URL", StatusCode.InvalidArgument, Wire.String(1, "https://huggingface.co/a/b/resolve/main/c.gguf"))
+            .Add("hf: reference climbing out of the cache", StatusCode.InvalidArgument, Wire.String(1, "hf:a/../../c.gguf"))
+            .Add("reference with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(1, Wire.InvalidUtf8));
+        table.Rpc(Service, "DeleteModel").Malformed(whenEmpty: StatusCode.InvalidArgument)
+            .Add("name /etc/passwd", StatusCode.PermissionDenied, Wire.String(1, "/etc/passwd"))
+            .Add("name climbing out of the folders", StatusCode.PermissionDenied, Wire.String(1, "../../../../../etc/hostname"))
+            .Add("name of no model", StatusCode.NotFound, Wire.String(1, "no-such-model"))
+            .Add("name with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(1, Wire.InvalidUtf8));
         table.Rpc(Service, "UnloadModel").Malformed();
         table.Rpc(Service, "CountTokens").Malformed(whenEmpty: StatusCode.OK)
             .Add("text with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(1, Wire.InvalidUtf8))

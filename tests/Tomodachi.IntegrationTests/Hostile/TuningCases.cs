@@ -57,7 +57,9 @@ internal static class TuningCases
         table.Rpc(Service, "CompareAdapter").Malformed(whenEmpty: StatusCode.FailedPrecondition)
             .Add("persona unknown", StatusCode.InvalidArgument, Wire.String(1, "nobody"))
             .Add("persona with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(1, Wire.InvalidUtf8))
-            .Add("adapter_path of a missing file", StatusCode.FailedPrecondition, Wire.String(2, "/nonexistent/adapter.gguf"))
+            .Add("adapter_path outside the model folders", StatusCode.PermissionDenied, Wire.String(2, "/nonexistent/adapter.gguf"))
+            .Add("adapter_path /etc/passwd", StatusCode.PermissionDenied, Wire.String(2, "/etc/passwd"))
+            .Add("prompt_suite_path /etc/passwd", StatusCode.PermissionDenied, Wire.String(4, "/etc/passwd"))
             .Add("adapter_path with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(2, Wire.InvalidUtf8));
         table.Rpc(Service, "GetLastComparison").Malformed(whenEmpty: StatusCode.NotFound);
     }

@@ -43,7 +43,8 @@ internal static class ChunkedUpload
         return await answer;
     }
 
-    private static async Task<int> ReadStatusCodeAsync(NetworkStream stream, CancellationToken cancellationToken)
+    /// <summary>The status code of the response that starts on <paramref name="stream"/>.</summary>
+    public static async Task<int> ReadStatusCodeAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
         var received = new StringBuilder();
         var buffer = new byte[1024];

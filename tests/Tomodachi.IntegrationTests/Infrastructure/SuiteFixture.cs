@@ -66,11 +66,15 @@ public sealed class SuiteFixture : IAsyncLifetime
     // A test run must never write into the owner's journal, memories or Prometheus history.
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("tomodachi-tests-").FullName;
 
+    /// <summary>A model folder of the suite's inference service (TOMODACHI_MODEL_FOLDERS), for models a test makes.</summary>
+    public string ModelFolder => Path.Combine(dataDirectory, "models");
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
+        Directory.CreateDirectory(ModelFolder);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(
-            [$"--TOMODACHI_DATA={dataDirectory}"], cts.Token);
+            [$"--TOMODACHI_DATA={dataDirectory}", $"--TOMODACHI_MODEL_FOLDERS={ModelFolder}"], cts.Token);
         app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         foreach (var resource in Resources.Concat(Observability))

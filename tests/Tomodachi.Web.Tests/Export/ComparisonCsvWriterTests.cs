@@ -42,6 +42,23 @@ public sealed class ComparisonCsvWriterTests
         Assert.Equal("Run 5 km,\nthen stretch.", records[4][4]);
     }
 
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://attacker.example\",\"x\")")]
+    [InlineData("+1+1")]
+    [InlineData("-2+3")]
+    [InlineData("@SUM(A1)")]
+    public async Task A_prompt_or_reply_that_begins_like_a_formula_is_exported_as_text(string formula)
+    {
+        var report = TuningData.Report();
+        report.Prompts[0].Prompt = formula;
+        report.Prompts[0].Base.Text = formula;
+
+        var records = await WriteAsync(report);
+
+        Assert.Equal("'" + formula, records[1][2]);
+        Assert.Equal("'" + formula, records[1][4 + ComparisonReply.Descriptor.FindFieldByName("text").Index]);
+    }
+
     [Fact]
     public async Task A_prompt_missing_a_reply_keeps_its_row_with_empty_figures()
     {

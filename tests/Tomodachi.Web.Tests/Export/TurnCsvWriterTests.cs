@@ -33,6 +33,20 @@ public sealed class TurnCsvWriterTests
     }
 
     [Fact]
+    public void Text_that_begins_like_a_formula_is_exported_as_text_and_numbers_keep_their_sign()
+    {
+        var turn = TestData.Turn();
+        turn.Persona = "=cmd|' /C calc'!A0";
+        turn.ModelId = "@model";
+        turn.OrchestratorMs = -1.5;
+        var values = TurnCsvWriter.Header.Split(',').Zip(Parse(TurnCsvWriter.Row(turn))).ToDictionary(p => p.First, p => p.Second);
+
+        Assert.Equal("'=cmd|' /C calc'!A0", values["persona"]);
+        Assert.Equal("'@model", values["model_id"]);
+        Assert.Equal("-1.5", values["orchestrator_ms"]);
+    }
+
+    [Fact]
     public void Text_with_commas_and_quotes_is_quoted()
     {
         var turn = TestData.Turn();

@@ -8,6 +8,7 @@ using Tomodachi.Web.Chat;
 using Tomodachi.Web.Components;
 using Tomodachi.Web.Export;
 using Tomodachi.Web.Feeds;
+using Tomodachi.Web.Models;
 using Tomodachi.Web.Tuning;
 
 namespace Tomodachi.Web.Extensions;
@@ -44,6 +45,7 @@ public static class CampgroundExtensions
         builder.Services.AddScoped<ChatSession>();
         builder.Services.AddScoped<ConversationStore>();
         builder.Services.AddScoped<ComparisonRun>();
+        builder.Services.AddScoped<ModelShelf>();
         builder.Services.AddTransient<TurnJournalReader>();
         return builder;
     }

@@ -5,7 +5,7 @@ using Tomodachi.Tuning.V1;
 namespace Tomodachi.Inference.Tuning.Comparison;
 
 /// <summary>
-/// A report as CSV (RFC 4180): one row per prompt and variant, in suite order with the base row first, carrying
+/// A report as CSV (<see cref="CsvCell"/>: RFC 4180, text made inert to spreadsheets): one row per prompt and variant, in suite order with the base row first, carrying
 /// the run's settings, the reply's figures, the side's RSS and the reply text.
 /// </summary>
 public static class ComparisonCsv
@@ -31,15 +31,13 @@ public static class ComparisonCsv
     {
         string[] fields =
         [
-            report.ReportId, report.ModelId, report.Persona, report.AdapterPath, Number(report.AdapterScale), Number(report.MaxTokens),
-            Number(index + 1), variant, Number(reply.PromptTokens), Number(reply.CompletionTokens), Number(reply.TimeToFirstTokenMs),
-            Number(reply.LatencyMs), Number(reply.GenerationTokensPerSecond), ProtoEnum.NameOf(reply.StopReason), Number(rss), prompt, reply.Text,
+            CsvCell.Text(report.ReportId), CsvCell.Text(report.ModelId), CsvCell.Text(report.Persona), CsvCell.Text(report.AdapterPath),
+            Number(report.AdapterScale), Number(report.MaxTokens), Number(index + 1), variant, Number(reply.PromptTokens),
+            Number(reply.CompletionTokens), Number(reply.TimeToFirstTokenMs), Number(reply.LatencyMs), Number(reply.GenerationTokensPerSecond),
+            ProtoEnum.NameOf(reply.StopReason), Number(rss), CsvCell.Text(prompt), CsvCell.Text(reply.Text),
         ];
-        csv.AppendJoin(',', fields.Select(Quote)).Append("\r\n");
+        csv.AppendJoin(',', fields).Append("\r\n");
     }
 
     private static string Number<T>(T value) where T : IFormattable => value.ToString(value is double or float ? "R" : null, CultureInfo.InvariantCulture);
-
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\r', '\n']) < 0 ? field : $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }
