@@ -23,6 +23,7 @@ public static class ChatTranslation
             Persona = model.Persona ?? "",
             SessionId = Session(model, sessionHeader, body.User),
             Sampling = Sampling(body),
+            ReplyFormat = Format(body.ResponseFormat),
         };
         request.Messages.AddRange(Messages(body.Messages));
         request.Stop.AddRange(Stops(body.Stop));
@@ -47,13 +48,6 @@ public static class ChatTranslation
             throw OpenAiError.BadRequest($"{field} is not supported: this server does not call tools. Send the request without {field}.", field);
         }
 
-        if (body.ResponseFormat?.Type is { } format && format != "text")
-        {
-            throw OpenAiError.BadRequest(
-                $"response_format '{OpenAiError.Excerpt(format)}' is not supported: replies are plain text. Send the request without response_format.",
-                "response_format");
-        }
-
         if (body.Logprobs == true)
         {
             throw OpenAiError.BadRequest("logprobs is not supported: this server does not return token probabilities.", "logprobs");
@@ -64,6 +58,15 @@ public static class ChatTranslation
             throw OpenAiError.BadRequest("audio is not supported: replies are text.", "audio");
         }
     }
+
+    /// <summary>A JSON object is enforced with a grammar; a JSON schema is not, so it is refused rather than ignored.</summary>
+    private static ReplyFormat Format(ResponseFormat? format) => format?.Type switch
+    {
+        null or "text" => ReplyFormat.Text,
+        "json_object" => ReplyFormat.JsonObject,
+        var other => throw OpenAiError.BadRequest(
+            $"response_format '{OpenAiError.Excerpt(other)}' is not supported: use text or json_object.", "response_format"),
+    };
 
     private static string Session(ChatModel model, string? header, string? user)
     {

@@ -72,6 +72,20 @@ public sealed class ChatCompletionsTests
         Assert.Equal(["END"], sent.Stop);
     }
 
+    [Theory]
+    [InlineData(""" "response_format":{"type":"json_object"} """, ReplyFormat.JsonObject)]
+    [InlineData(""" "response_format":{"type":"text"} """, ReplyFormat.Text)]
+    [InlineData(""" "stream":false """, ReplyFormat.Text)]
+    public async Task A_json_object_response_format_asks_for_a_json_reply(string field, ReplyFormat format)
+    {
+        await using var gateway = await StartAsync();
+
+        using var response = await gateway.PostAsync("/v1/chat/completions", $$"""{"model":"test-model","messages":[{"role":"user","content":"Hi"}],{{field}}}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(format, Assert.Single(gateway.Script.Received).ReplyFormat);
+    }
+
     [Fact]
     public async Task Fields_this_server_does_not_know_are_ignored()
     {

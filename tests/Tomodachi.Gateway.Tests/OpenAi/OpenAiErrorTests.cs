@@ -21,6 +21,7 @@ public sealed class OpenAiErrorTests
         { With(""" "tools":[{"type":"function","function":{"name":"f"}}] """), "tools", "does not call tools" },
         { With(""" "functions":[{"name":"f"}] """), "functions", "does not call tools" },
         { With(""" "response_format":{"type":"json_schema","json_schema":{"name":"x"}} """), "response_format", "'json_schema' is not supported" },
+        { With(""" "response_format":{"type":"xml"} """), "response_format", "use text or json_object" },
         { With(""" "logprobs":true """), "logprobs", "token probabilities" },
         { With(""" "audio":{"voice":"alloy"} """), "audio", "replies are text" },
         { """{"model":"test-model","messages":[{"role":"tool","content":"42","tool_call_id":"1"},{"role":"user","content":"Hi"}]}""", "messages[0].role", "does not call tools" },
