@@ -10,20 +10,13 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Calls into the services must come through the gateway or from each other: all of them hold this secret.
 var serviceToken = builder.AddServiceToken();
 
-// Memory backend: Qdrant when TOMODACHI_QDRANT names a server or a container runtime can start one, else the embedded store
-var qdrant = builder.AddQdrantIfAvailable();
-
 // Services
 var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
     .WithDataPath("Memory__DataDirectory", "memory")
-    .WithQdrant(qdrant)
+    .WithMemoryBackend() // embedded unless Memory:Backend=qdrant, then the "qdrant" connection-string parameter
+    .WithEmbeddingModel() // the packaged sentence model unless TOMODACHI_EMBEDDING_MODEL names a GGUF one
     .WithServiceToken(serviceToken)
     .WithHttpHealthCheck("/health");
-// TOMODACHI_EMBEDDING_MODEL names a GGUF embedding model for memory; unset keeps the lexical embedder.
-if (builder.Configuration["TOMODACHI_EMBEDDING_MODEL"] is { Length: > 0 } embeddingModel)
-{
-    memory.WithEnvironment("Memory__EmbeddingModel", embeddingModel);
-}
 // Chats keep working while memory restarts, so inference references memory without waiting for it.
 var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
     .WithDataPath("Inference__Journal__Path", "journal.db")

@@ -12,13 +12,13 @@ public static class BenchmarkServices
     /// <param name="modelPath">The GGUF to serve; empty for the demo model, generated into <paramref name="modelCache"/>.</param>
     public static ServiceProcess StartInference(
         string modelPath, int threads, string orchestrator, TimeSpan streamFlushInterval,
-        IReadOnlyDictionary<string, string>? environment = null, string? modelCache = null) =>
+        IReadOnlyDictionary<string, string>? environment = null, string? modelCache = null, int contextSize = 512) =>
         ServiceProcess.Start("Tomodachi.Inference", InferencePort, [
             $"--Inference:Model={modelPath}",
             $"--Inference:ModelCache={modelCache ?? Path.GetDirectoryName(modelPath)}",
             $"--Inference:Threads={threads}",
             $"--Inference:BatchThreads={threads}",
-            "--Inference:ContextSize=512",
+            $"--Inference:ContextSize={contextSize}",
             $"--Inference:OrchestratorMode={orchestrator}",
             $"--Inference:StreamFlushInterval={streamFlushInterval}",
             // Benchmark turns belong beside the benchmark's models, never in the owner's journal.

@@ -15,15 +15,17 @@ public static class ChatProbe
     /// One chat; the client-side rate is the tokens after the first over the time from the first delta to the last
     /// (a delta may carry several tokens, so the tokens come from the stats, not from counting deltas).
     /// </summary>
-    public static async Task<ChatSample> ChatAsync(InferenceService.InferenceServiceClient client, string session, CancellationToken cancellationToken)
-    {
-        var request = new ChatRequest
+    public static Task<ChatSample> ChatAsync(InferenceService.InferenceServiceClient client, string session, CancellationToken cancellationToken) =>
+        ChatAsync(client, new ChatRequest
         {
             SessionId = session,
             Message = "Tell me a long story about a fox who learns to sail across the sea.",
             MaxTokens = GeneratedTokens,
             Sampling = new Sampling { Seed = 7 },
-        };
+        }, cancellationToken);
+
+    public static async Task<ChatSample> ChatAsync(InferenceService.InferenceServiceClient client, ChatRequest request, CancellationToken cancellationToken)
+    {
         using var call = client.Chat(request, cancellationToken: cancellationToken);
         var clock = new Stopwatch();
         TurnStats? stats = null;

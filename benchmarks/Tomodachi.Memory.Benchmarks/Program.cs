@@ -6,10 +6,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tomodachi.Memory.Embeddings;
 using Tomodachi.Memory.Extensions;
+using Tomodachi.Memory.Benchmarks;
 using Tomodachi.Memory.Storage;
 
 // Embedded store figures for docs/benchmarks.md:
 //   dotnet run -c Release --project benchmarks/Tomodachi.Memory.Benchmarks [-- 10000 100000]
+//   ... -- recall   recall@1/@3 of each embedder over Recall/recall-set.json
+//   ... -- embed    sentence models: query latency, StoreBatch rate, search at 100k with the query's embedding, RSS
 // Each size is filled in this process, then loaded and searched in a fresh child process, so start-up time
 // and RSS are those of a service that has just started.
 const int SingleStores = 500;
@@ -17,6 +20,25 @@ const int BatchSize = 500;
 const int Queries = 300;
 const int K = 10;
 var identity = new EmbedderIdentity("benchmark-random", LexicalEmbedder.Dimensions);
+
+if (args is ["embed", ..])
+{
+    await Tomodachi.Memory.Benchmarks.Embedding.EmbeddingBenchmark.RunAsync(threads: Environment.ProcessorCount);
+    await Tomodachi.Memory.Benchmarks.Embedding.ModelRssBenchmark.RunAsync();
+    return;
+}
+
+if (args is ["rss-child", var modelId])
+{
+    await Tomodachi.Memory.Benchmarks.Embedding.ModelRssBenchmark.ChildAsync(modelId);
+    return;
+}
+
+if (args is ["recall", ..])
+{
+    await Tomodachi.Memory.Benchmarks.Recall.RecallBenchmark.RunAsync(BenchmarkEmbedders.All(threads: 0));
+    return;
+}
 
 if (args is ["load", var loadDirectory])
 {

@@ -26,6 +26,7 @@ public static class TuningExtensions
         builder.Services.AddHostedService<RssSampler>();
         builder.Services.AddSingleton<IMemoryStatsHistory, SqliteMemoryStatsHistory>();
         builder.Services.AddHostedService<MemoryStatsSampler>();
+        builder.Services.AddSingleton<IRetrievalStatsSource, GrpcRetrievalStatsSource>();
         builder.Services.AddSingleton<IPersonaPrompts, ConfiguredPersonaPrompts>();
         builder.Services.AddSingleton<FindingsAnalyzer>();
         builder.Services.AddSingleton<DatasetExporter>();

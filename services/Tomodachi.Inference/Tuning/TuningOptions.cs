@@ -78,6 +78,14 @@ public sealed class TuningOptions : IValidatableObject
     [Range(1.0, 1000.0)]
     public double MemoryGrowthFactor { get; set; } = 1.5;
 
+    /// <summary>Share of turns that should carry memories in their prompt; fewer is a RAG finding.</summary>
+    [Range(0.0, 1.0)]
+    public double RagMinTurnsWithMemories { get; set; } = 0.2;
+
+    /// <summary>Share of the memory service's hits that may score below its weak-score threshold before it is a RAG finding.</summary>
+    [Range(0.0, 1.0)]
+    public double RagMaxWeakHitShare { get; set; } = 0.5;
+
     /// <summary>
     /// The comparison's prompt suite: one prompt per non-empty line, # starts a comment. A relative path is resolved
     /// against the service's directory, where the default suite ships.

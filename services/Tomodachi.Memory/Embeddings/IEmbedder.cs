@@ -1,7 +1,7 @@
 namespace Tomodachi.Memory.Embeddings;
 
 /// <summary>
-/// Turns text into a unit-length vector. Swappable: the stored collection remembers <see cref="Name"/> and
+/// Turns texts into unit-length vectors. Swappable: the stored collection remembers <see cref="Name"/> and
 /// <see cref="Dimension"/>, so vectors of different embedders are never mixed.
 /// </summary>
 public interface IEmbedder
@@ -11,6 +11,30 @@ public interface IEmbedder
 
     int Dimension { get; }
 
-    /// <summary>Returns an L2-normalised vector of <see cref="Dimension"/> floats.</summary>
-    ValueTask<float[]> EmbedAsync(string text, CancellationToken cancellationToken);
+    /// <summary>
+    /// One L2-normalised vector of <see cref="Dimension"/> floats per text, in order. Several texts in one call let a
+    /// model embed them in batches, which is far cheaper than one call each.
+    /// </summary>
+    ValueTask<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<string> texts, EmbeddingKind kind, CancellationToken cancellationToken);
+}
+
+/// <summary>What a text is embedded for: retrieval models may treat questions and the passages that answer them apart.</summary>
+public enum EmbeddingKind
+{
+    /// <summary>A text to be found later (stored memories).</summary>
+    Document,
+
+    /// <summary>A text to search with.</summary>
+    Query,
+}
+
+/// <summary>A text's vector and the number of tokens the embedder read of it.</summary>
+public readonly record struct TextEmbedding(float[] Vector, int TokenCount);
+
+public static class EmbedderExtensions
+{
+    /// <summary>One text's vector.</summary>
+    public static async ValueTask<float[]> EmbedAsync(
+        this IEmbedder embedder, string text, CancellationToken cancellationToken, EmbeddingKind kind = EmbeddingKind.Document) =>
+        (await embedder.EmbedAsync([text], kind, cancellationToken))[0].Vector;
 }

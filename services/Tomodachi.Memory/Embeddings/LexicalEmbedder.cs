@@ -6,8 +6,8 @@ namespace Tomodachi.Memory.Embeddings;
 /// <summary>
 /// A deterministic embedder that needs no model: words and character trigrams are hashed into 384 buckets
 /// (the "hashing trick"), weighted, and L2-normalised. It is lexical, not semantic: it finds memories that
-/// share words or word stems with the query ("what is my dog's name?" finds "my dog is called Rex", because
-/// "called" and "name" are treated as one word), but it does not know that "puppy" and "dog" mean the same thing.
+/// share words or word stems with the query, but it does not know that "puppy" and "dog" mean the same thing.
+/// Chosen only explicitly (<c>Memory:Embedder=Lexical</c>).
 /// </summary>
 public sealed class LexicalEmbedder : IEmbedder
 {
@@ -28,20 +28,13 @@ public sealed class LexicalEmbedder : IEmbedder
         "these", "those", "do", "does", "did", "s", "t", "so", "as", "by", "from", "about", "has", "have", "had",
     };
 
-    // "X is called Y" is how people tell a companion names, and "what is X's name?" is how they ask for them.
-    // Mapping the few naming verbs onto one feature is the only equivalence this embedder knows.
-    private static readonly Dictionary<string, string> Equivalents = new(StringComparer.Ordinal)
-    {
-        ["called"] = "name",
-        ["named"] = "name",
-        ["names"] = "name",
-    };
-
     public string Name => "lexical-hash-v1";
 
     public int Dimension => Dimensions;
 
-    public ValueTask<float[]> EmbedAsync(string text, CancellationToken cancellationToken) => ValueTask.FromResult(Embed(text));
+    /// <summary>Questions and passages are embedded alike; the token count is the number of words.</summary>
+    public ValueTask<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<string> texts, EmbeddingKind kind, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<TextEmbedding>>(texts.Select(text => new TextEmbedding(Embed(text), Words(text).Count)).ToList());
 
     public static float[] Embed(string text)
     {
@@ -55,7 +48,7 @@ public sealed class LexicalEmbedder : IEmbedder
                 continue;
             }
 
-            var stem = Equivalents.GetValueOrDefault(word) ?? Stem(word);
+            var stem = Stem(word);
             Add(vector, 'w', stem, WordWeight);
             AddTrigrams(vector, stem);
         }

@@ -74,12 +74,25 @@ public sealed class LlamaTextEmbedder : IEmbedder, IDisposable
         }
     }
 
-    public async ValueTask<float[]> EmbedAsync(string text, CancellationToken cancellationToken)
+    /// <summary>Texts go one at a time through the single context; questions and passages are embedded alike.</summary>
+    public async ValueTask<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<string> texts, EmbeddingKind kind, CancellationToken cancellationToken)
+    {
+        var embeddings = new List<TextEmbedding>(texts.Count);
+        foreach (var text in texts)
+        {
+            embeddings.Add(await EmbedOneAsync(text, cancellationToken));
+        }
+
+        return embeddings;
+    }
+
+    private async ValueTask<TextEmbedding> EmbedOneAsync(string text, CancellationToken cancellationToken)
     {
         await turn.WaitAsync(cancellationToken);
         try
         {
-            var vectors = await embedder.GetEmbeddings(Fit(text), cancellationToken);
+            var (fitted, tokens) = Fit(text);
+            var vectors = await embedder.GetEmbeddings(fitted, cancellationToken);
             // With pooling there is exactly one vector per text.
             var vector = vectors[0];
             var norm = TensorPrimitives.Norm(vector);
@@ -88,7 +101,7 @@ public sealed class LlamaTextEmbedder : IEmbedder, IDisposable
                 TensorPrimitives.Divide(vector, norm, vector);
             }
 
-            return vector;
+            return new TextEmbedding(vector, tokens);
         }
         finally
         {
@@ -104,14 +117,14 @@ public sealed class LlamaTextEmbedder : IEmbedder, IDisposable
     }
 
     /// <summary>Cuts a text the context cannot hold down to its beginning, which is what the model then sees.</summary>
-    private string Fit(string text)
+    private (string Text, int Tokens) Fit(string text)
     {
         for (var attempt = 0; attempt < MaxFitAttempts; attempt++)
         {
             var tokens = weights.Tokenize(text, add_bos: true, special: false, Encoding.UTF8).Length;
             if (tokens <= maxTokens)
             {
-                return text;
+                return (text, tokens);
             }
 
             var cut = Math.Max(1, (int)(text.Length * CutMargin * maxTokens / tokens));

@@ -29,28 +29,39 @@ public static class MemoryExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddModelDownloads(MemoryOptions.SectionName);
         builder.Services.AddSingleton<IEmbedderProvider, ConfiguredEmbedderProvider>();
+        builder.Services.AddSingleton<PreviousEmbedders>();
+        builder.Services.AddSingleton<RetrievalTracker>();
         builder.AddMemoryStore();
         builder.Services.AddSingleton<MemoryChangeFeed>();
         builder.Services.AddSingleton<MemoryMetrics>();
         builder.Services.AddSingleton<MemoryBank>();
         builder.Services.AddHostedService<MemoryStatsReporter>();
+        builder.Services.AddHostedService<ReembeddingWorker>();
         builder.Services.AddHealthChecks().AddCheck<MemoryStoreHealthCheck>("memory-store");
         return builder;
     }
 
-    /// <summary>Qdrant when <c>ConnectionStrings:qdrant</c> names a server, the embedded store otherwise.</summary>
+    /// <summary>Qdrant when <c>Memory:Backend</c> says so (and <c>ConnectionStrings:qdrant</c> names it), the embedded store otherwise.</summary>
     private static void AddMemoryStore(this IHostApplicationBuilder builder)
     {
-        var qdrant = builder.Configuration.GetConnectionString(QdrantConnectionName);
-        if (string.IsNullOrWhiteSpace(qdrant))
+        var backend = builder.Configuration.GetSection(MemoryOptions.SectionName).GetValue(nameof(MemoryOptions.Backend), MemoryBackend.Embedded);
+        if (backend == MemoryBackend.Embedded)
         {
             builder.Services.AddSingleton<IMemoryStore, EmbeddedMemoryStore>();
             return;
         }
 
+        var qdrant = builder.Configuration.GetConnectionString(QdrantConnectionName);
+        if (string.IsNullOrWhiteSpace(qdrant))
+        {
+            throw new InvalidOperationException(
+                $"Memory:Backend is Qdrant but ConnectionStrings:{QdrantConnectionName} is not set: name the server (Endpoint=http://host:6334 or a URL of its gRPC port), or set Memory:Backend=Embedded.");
+        }
+
         builder.Services.AddSingleton<IMemoryStore>(services => new QdrantMemoryStore(
             QdrantMemoryStore.CreateClient(qdrant, services.GetRequiredService<ILoggerFactory>()),
             services.GetRequiredService<IOptions<MemoryOptions>>().Value.QdrantCollection,
-            services.GetRequiredService<ILogger<QdrantMemoryStore>>()));
+            services.GetRequiredService<ILogger<QdrantMemoryStore>>(),
+            services.GetRequiredService<TimeProvider>()));
     }
 }

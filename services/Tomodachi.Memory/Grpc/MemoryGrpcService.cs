@@ -129,6 +129,30 @@ public sealed class MemoryGrpcService(MemoryBank bank, MemoryChangeFeed changeFe
         }
     }
 
+    public override async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
+    {
+        var (texts, kind) = ToEmbed(request);
+        var (embedder, embeddings) = await bank.EmbedAsync(texts, kind, context.CancellationToken);
+        return ToMessage(embedder, embeddings);
+    }
+
+    public override async Task<GetRetrievalStatsResponse> GetRetrievalStats(GetRetrievalStatsRequest request, ServerCallContext context)
+    {
+        var (figures, memories, retrieved, lowScoreOnly) = await bank.GetRetrievalStatsAsync(context.CancellationToken);
+        return new GetRetrievalStatsResponse
+        {
+            Since = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(figures.Since),
+            Searches = (ulong)figures.Searches,
+            SearchesWithHits = (ulong)figures.SearchesWithHits,
+            Hits = (ulong)figures.Hits,
+            HitScoreHistogram = { figures.ScoreHistogram.Select(b => (ulong)b) },
+            Memories = (ulong)memories,
+            MemoriesRetrieved = (ulong)retrieved,
+            MemoriesLowScoreOnly = (ulong)lowScoreOnly,
+            LowScoreThreshold = figures.LowScoreThreshold,
+        };
+    }
+
     public override async Task<ReindexResponse> Reindex(ReindexRequest request, ServerCallContext context) =>
         new() { ReindexedCount = (ulong)await bank.ReindexAsync(context.CancellationToken) };
 }

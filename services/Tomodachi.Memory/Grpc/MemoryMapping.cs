@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Tomodachi.Memory.Embeddings;
 using Tomodachi.Memory.Memories;
 using Tomodachi.Memory.Storage;
 using Tomodachi.Memory.V1;
@@ -16,6 +17,7 @@ internal static class MemoryMapping
     public const int MaxTextBytes = 32 * 1024;
     public const int MaxBatch = 1000;
     public const int MaxK = 100;
+    public const int MaxEmbedTexts = 256;
     public const int MaxSessionIdLength = 256;
     public const int MaxMetadataEntries = 64;
     public const int MaxMetadataKeyLength = 128;
@@ -53,6 +55,30 @@ internal static class MemoryMapping
 
         return (query, (int)request.K, ToFilter(request.Filter));
     }
+
+    public static (IReadOnlyList<string> Texts, EmbeddingKind Kind) ToEmbed(EmbedRequest request)
+    {
+        if (request.Texts.Count is 0 or > MaxEmbedTexts)
+        {
+            throw Invalid($"texts must hold 1 to {MaxEmbedTexts} texts; it holds {request.Texts.Count}.");
+        }
+
+        var texts = request.Texts.Select((text, i) => Text(text, $"texts[{i}]")).ToList();
+        var kind = request.Purpose switch
+        {
+            EmbeddingPurpose.Unspecified or EmbeddingPurpose.Document => EmbeddingKind.Document,
+            EmbeddingPurpose.Query => EmbeddingKind.Query,
+            _ => throw Invalid($"purpose {(int)request.Purpose} is not a known purpose (document or query)."),
+        };
+        return (texts, kind);
+    }
+
+    public static EmbedResponse ToMessage(IEmbedder embedder, IReadOnlyList<TextEmbedding> embeddings) => new()
+    {
+        Model = embedder.Name,
+        Dimension = (uint)embedder.Dimension,
+        Embeddings = { embeddings.Select(e => new Embedding { Vector = { e.Vector }, TokenCount = (uint)e.TokenCount }) },
+    };
 
     public static Guid Id(string id, string field = "id")
     {
@@ -98,6 +124,9 @@ internal static class MemoryMapping
         Embedder = stats.Embedder,
         Dimension = (uint)stats.Dimension,
         Problem = stats.Problem ?? "",
+        Reembedding = stats.Reembedding is { } r
+            ? new V1.ReembeddingProgress { TargetEmbedder = r.Target.Name, TargetDimension = (uint)r.Target.Dimension, Done = (ulong)r.Done, Total = (ulong)r.Total }
+            : null,
     };
 
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));

@@ -15,25 +15,37 @@ public sealed record MemoryDraft(
     IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>The store's figures together with what the service knows about it.</summary>
-public sealed record MemoryBankStats(StoreFigures Figures, string Backend, string Embedder, int Dimension, string? Problem);
+public sealed record MemoryBankStats(
+    StoreFigures Figures, string Backend, string Embedder, int Dimension, string? Problem, ReembeddingProgress? Reembedding = null);
 
 /// <summary>
-/// What the service does with memories, whatever the backend: embeds text, refuses vector work while the
-/// stored vectors come from another embedder (or the configured one cannot be loaded), records metrics and tells
-/// watchers about every change.
+/// What the service does with memories, whatever the backend: embeds text, records metrics and tells watchers about
+/// every change. When the stored vectors come from another embedder than the configured one, it re-embeds them in the
+/// background (<see cref="ReembeddingWorker"/>) from the stored text: searches keep answering from the old vectors
+/// (with the old embedder, when it can still run) until every memory has a new vector, and then switch at once.
 /// </summary>
 public sealed partial class MemoryBank(
     IMemoryStore store,
     IEmbedderProvider embedders,
+    PreviousEmbedders previous,
+    RetrievalTracker retrievals,
     MemoryChangeFeed changes,
     MemoryMetrics metrics,
     TimeProvider time,
     ILogger<MemoryBank> logger)
 {
+    private const int ReembedBatch = 64;
+    private static readonly TimeSpan ReembedRetryDelay = TimeSpan.FromSeconds(5);
+
     private readonly SemaphoreSlim openGate = new(1, 1);
-    private volatile IEmbedder? embedder;
-    private volatile EmbedderIdentity? configured;
+    private readonly SemaphoreSlim reembedSignal = new(0, 1);
+    private volatile IEmbedder? configured;
+    // The embedder of the live vectors: the configured one, or during a re-embedding the previous one (null when that
+    // one cannot run any more).
+    private volatile IEmbedder? live;
     private volatile EmbedderIdentity? stored;
+    private volatile ReembeddingProgress? reembedding;
+    private volatile TaskCompletionSource<long>? reembedded;
     private volatile string? openFailure;
 
     public string Backend => store.Backend;
@@ -59,21 +71,38 @@ public sealed partial class MemoryBank(
             }
 
             var current = await LoadEmbedderAsync(cancellationToken);
-            var identity = new EmbedderIdentity(current.Name, current.Dimension);
-            embedder = current;
-            configured = identity;
-            stored = await store.OpenAsync(identity, cancellationToken);
+            var identity = Identity(current);
+            configured = current;
+            var found = await store.OpenAsync(identity, cancellationToken);
+            var under = await store.GetReembeddingAsync(cancellationToken);
+            if (found == identity && under is not null && under.Target != identity)
+            {
+                // The configuration went back to the live vectors' embedder: what was re-embedded is of no use.
+                await store.AbandonReembeddingAsync(cancellationToken);
+                under = null;
+            }
+            else if (found != identity && under?.Target != identity)
+            {
+                await store.BeginReembeddingAsync(identity, cancellationToken);
+                under = await store.GetReembeddingAsync(cancellationToken);
+            }
+
+            live = found == identity ? current : previous.TryCreate(found.Name);
+            reembedding = under;
+            stored = found;
             openFailure = null;
             LogOpened(store.Backend, identity.Name);
-            if (stored != identity)
+            if (under is not null)
             {
-                LogEmbedderMismatch(stored.Name, stored.Dimension, identity.Name, identity.Dimension);
+                LogReembedding(found.Name, found.Dimension, identity.Name, identity.Dimension, under.Done, under.Total, live is not null);
+                reembedSignal.Release();
             }
-            else
+
+            if (live is { } searching)
             {
                 // One unrecorded search now: otherwise a fresh process compiles the embedder and the search on the
                 // first chat's time, and on a busy machine that alone outlasts the inference service's memory budget.
-                await store.SearchAsync(await current.EmbedAsync("warm-up", cancellationToken), 1, new MemoryFilter(), cancellationToken);
+                await store.SearchAsync(await searching.EmbedAsync("warm-up", cancellationToken, EmbeddingKind.Query), 1, MemoryFilter.None, cancellationToken);
             }
         }
         catch (Exception e) when (e is not (OperationCanceledException or MemoryStoreNotReadyException))
@@ -90,15 +119,21 @@ public sealed partial class MemoryBank(
 
     public async Task<IReadOnlyList<Guid>> StoreAsync(IReadOnlyList<MemoryDraft> drafts, CancellationToken cancellationToken)
     {
-        await RequireSearchableAsync(cancellationToken);
+        await OpenAsync(cancellationToken);
+        var texts = drafts.Select(d => d.Text).ToList();
+        var searching = live;
+        var target = reembedding is null ? null : Configured;
+        var vectors = searching is null ? null : await searching.EmbedAsync(texts, EmbeddingKind.Document, cancellationToken);
+        var targetVectors = target is null ? null : await target.EmbedAsync(texts, EmbeddingKind.Document, cancellationToken);
         var now = time.GetUtcNow();
         var memories = new List<EmbeddedMemory>(drafts.Count);
-        foreach (var draft in drafts)
+        for (var i = 0; i < drafts.Count; i++)
         {
+            var draft = drafts[i];
             var createdAt = Microseconds.Truncate(draft.CreatedAt ?? now);
             var id = draft.Id ?? Guid.CreateVersion7(createdAt);
             var entry = new MemoryEntry(id, draft.Text, draft.Speaker, draft.SessionId, createdAt, draft.Metadata);
-            memories.Add(new EmbeddedMemory(entry, await Embedder.EmbedAsync(draft.Text, cancellationToken)));
+            memories.Add(new EmbeddedMemory(entry, vectors?[i].Vector, targetVectors?[i].Vector));
         }
 
         await store.UpsertAsync(memories, cancellationToken);
@@ -109,12 +144,34 @@ public sealed partial class MemoryBank(
 
     public async Task<IReadOnlyList<MemoryHit>> SearchAsync(string query, int k, MemoryFilter filter, CancellationToken cancellationToken)
     {
-        await RequireSearchableAsync(cancellationToken);
+        await OpenAsync(cancellationToken);
         var started = time.GetTimestamp();
-        var vector = await Embedder.EmbedAsync(query, cancellationToken);
-        var hits = await store.SearchAsync(vector, k, filter, cancellationToken);
-        metrics.RecordSearch(store.Backend, time.GetElapsedTime(started));
-        return hits;
+        // A re-embedding may complete between embedding the query and searching: the store notices, and the query is
+        // embedded once more with the embedder of the vectors that are live now.
+        for (var attempt = 1; ; attempt++)
+        {
+            var searching = live ?? throw new MemoryStoreNotReadyException(WaitingMessage());
+            var vector = await searching.EmbedAsync(query, cancellationToken, EmbeddingKind.Query);
+            try
+            {
+                var hits = await store.SearchAsync(vector, k, filter, cancellationToken, Identity(searching));
+                metrics.RecordSearch(store.Backend, time.GetElapsedTime(started));
+                retrievals.Record(hits);
+                return hits;
+            }
+            catch (StaleQueryException) when (attempt == 1)
+            {
+            }
+        }
+    }
+
+    /// <summary>Embeds texts with the configured embedder; needs no store, only a usable embedder.</summary>
+    /// <exception cref="MemoryStoreNotReadyException">The configured embedder cannot be used.</exception>
+    public async Task<(IEmbedder Embedder, IReadOnlyList<TextEmbedding> Embeddings)> EmbedAsync(
+        IReadOnlyList<string> texts, EmbeddingKind kind, CancellationToken cancellationToken)
+    {
+        var current = await LoadEmbedderAsync(cancellationToken);
+        return (current, await current.EmbedAsync(texts, kind, cancellationToken));
     }
 
     public async Task<MemoryEntry> GetAsync(Guid id, CancellationToken cancellationToken)
@@ -169,27 +226,139 @@ public sealed partial class MemoryBank(
             openFailure ??= $"The {store.Backend} store cannot be read: {e.Message}";
         }
 
-        var stats = new MemoryBankStats(figures, store.Backend, configured?.Name ?? embedders.Configured, configured?.Dimension ?? 0, Problem);
+        var identity = configured is { } c ? Identity(c) : null;
+        var stats = new MemoryBankStats(figures, store.Backend, identity?.Name ?? embedders.Configured, identity?.Dimension ?? 0, Problem, reembedding);
         metrics.Report(stats);
         return stats;
     }
 
+    /// <summary>
+    /// What searches returned since the service started, with the memories counted against the store as it is now
+    /// (one pass over it: a diagnostic, not a per-request call).
+    /// </summary>
+    public async Task<(RetrievalFigures Figures, long Memories, long Retrieved, long LowScoreOnly)> GetRetrievalStatsAsync(CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        var figures = retrievals.Read();
+        long memories = 0, retrieved = 0, lowScoreOnly = 0;
+        await foreach (var entry in store.ExportAsync(cancellationToken))
+        {
+            memories++;
+            retrieved += figures.Retrieved.Contains(entry.Id) ? 1 : 0;
+            lowScoreOnly += figures.LowScoreOnly.Contains(entry.Id) ? 1 : 0;
+        }
+
+        return (figures, memories, retrieved, lowScoreOnly);
+    }
+
+    /// <summary>Re-embeds every memory with the configured embedder (also when the vectors are already its own) and waits for it.</summary>
     public async Task<long> ReindexAsync(CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
-        var started = time.GetTimestamp();
-        var count = await store.ReindexAsync(Embedder, cancellationToken);
-        stored = configured;
-        LogReindexed(count, Embedder.Name, (long)time.GetElapsedTime(started).TotalMilliseconds);
-        changes.Publish();
-        return count;
+        var done = reembedded?.Task;
+        if (reembedding is null)
+        {
+            await openGate.WaitAsync(cancellationToken);
+            try
+            {
+                await store.BeginReembeddingAsync(Identity(Configured), cancellationToken);
+                reembedding = await store.GetReembeddingAsync(cancellationToken);
+                done = StartWaiting();
+            }
+            finally
+            {
+                openGate.Release();
+            }
+        }
+
+        done ??= StartWaiting();
+        Signal();
+        return await done.WaitAsync(cancellationToken);
     }
 
-    // Set before the store is opened, so every caller past OpenAsync sees it.
-    private IEmbedder Embedder => embedder ?? throw new InvalidOperationException("The memory bank is not open.");
+    /// <summary>
+    /// The background half of re-embedding, run by <see cref="ReembeddingWorker"/>: embeds the memories that lack a new
+    /// vector in batches, and makes the new vectors live once every memory has one.
+    /// </summary>
+    public async Task RunReembeddingAsync(CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            await reembedSignal.WaitAsync(stoppingToken);
+            try
+            {
+                await ReembedAllAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A store that went away or a batch the embedder refused: what is done is kept; try again in a while.
+                LogReembedFailed(e);
+                await Task.Delay(ReembedRetryDelay, time, stoppingToken);
+                Signal();
+            }
+        }
+    }
+
+    private async Task ReembedAllAsync(CancellationToken stoppingToken)
+    {
+        while (reembedding is not null)
+        {
+            var next = await store.NextToReembedAsync(ReembedBatch, stoppingToken);
+            if (next.Count > 0)
+            {
+                var vectors = await Configured.EmbedAsync(next.Select(n => n.Text).ToList(), EmbeddingKind.Document, stoppingToken);
+                await store.AddReembeddedAsync(next.Select((n, i) => (n.Id, vectors[i].Vector)).ToList(), stoppingToken);
+                reembedding = await store.GetReembeddingAsync(stoppingToken);
+                changes.Publish();
+                continue;
+            }
+
+            await CompleteAsync(stoppingToken);
+        }
+    }
+
+    private IEmbedder Configured => configured ?? throw new InvalidOperationException("The memory bank is not open.");
 
     private string? Problem =>
-        openFailure ?? (stored is { } s && s != configured ? MismatchMessage(s) : null);
+        openFailure ?? (reembedding is not null && live is null ? WaitingMessage() : null);
+
+    private static EmbedderIdentity Identity(IEmbedder embedder) => new(embedder.Name, embedder.Dimension);
+
+    private async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var total = reembedding?.Total ?? 0;
+        // A memory stored while the batch ran may lack a new vector yet: then there is one more round.
+        if (!await store.CompleteReembeddingAsync(cancellationToken))
+        {
+            return;
+        }
+
+        live = Configured;
+        stored = Identity(Configured);
+        reembedding = null;
+        LogReembedded(total, Configured.Name, (long)time.GetElapsedTime(started).TotalMilliseconds);
+        Interlocked.Exchange(ref reembedded, null)?.TrySetResult(total);
+        changes.Publish();
+    }
+
+    private Task<long> StartWaiting()
+    {
+        var waiting = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (Interlocked.CompareExchange(ref reembedded, waiting, null) ?? waiting).Task;
+    }
+
+    private void Signal()
+    {
+        try
+        {
+            reembedSignal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
 
     private async Task<IEmbedder> LoadEmbedderAsync(CancellationToken cancellationToken)
     {
@@ -206,21 +375,17 @@ public sealed partial class MemoryBank(
         }
     }
 
-    private async Task RequireSearchableAsync(CancellationToken cancellationToken)
-    {
-        await OpenAsync(cancellationToken);
-        if (stored is { } s && s != configured)
-        {
-            throw new MemoryStoreNotReadyException(MismatchMessage(s));
-        }
-    }
+    private string WaitingMessage() =>
+        reembedding is { } r
+            ? $"The memories are being re-embedded with {r.Target} ({r.Done} of {r.Total} done). The previous embedder " +
+              $"{stored} cannot run here to search the old vectors, so searches answer again once the re-embedding completes."
+            : "The memory bank is not open.";
 
-    private string MismatchMessage(EmbedderIdentity s) =>
-        $"The stored memories were embedded with {s}, but this service embeds with {configured}. " +
-        "Call Reindex to re-embed them, or configure the previous embedder again.";
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored vectors come from embedder {StoredName} ({StoredDimension} dims) but {ConfiguredName} ({ConfiguredDimension} dims) is configured: re-embedding in the background ({Done} of {Total} done); searches use the old vectors meanwhile: {OldEmbedderRuns}")]
+    private partial void LogReembedding(string storedName, int storedDimension, string configuredName, int configuredDimension, long done, long total, bool oldEmbedderRuns);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored vectors come from embedder {StoredName} ({StoredDimension} dims) but {ConfiguredName} ({ConfiguredDimension} dims) is configured: searches and writes are refused until Reindex")]
-    private partial void LogEmbedderMismatch(string storedName, int storedDimension, string configuredName, int configuredDimension);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Re-embedding failed; the memories re-embedded so far are kept and it is tried again shortly")]
+    private partial void LogReembedFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Memories are kept in the {Backend} store and embedded with {Embedder}")]
     private partial void LogOpened(string backend, string embedder);
@@ -228,6 +393,6 @@ public sealed partial class MemoryBank(
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Backend} memory store could not be opened")]
     private partial void LogOpenFailed(Exception exception, string backend);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Re-embedded {Count} memories with {Embedder} in {ElapsedMs} ms")]
-    private partial void LogReindexed(long count, string embedder, long elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-embedded {Count} memories with {Embedder}; the new vectors are live ({ElapsedMs} ms to switch)")]
+    private partial void LogReembedded(long count, string embedder, long elapsedMs);
 }

@@ -23,12 +23,16 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
     private readonly string databasePath = Path.Combine(options.Value.DataDirectory, DatabaseFileName);
     // One writer at a time: SQLite allows no more, and the index must change in the same order as the database.
     private readonly SemaphoreSlim writeGate = new(1, 1);
+    private const string TargetEmbedderKey = "target_embedder";
+    private const string TargetDimensionKey = "target_dimension";
+
     private SqliteConnection? writer;
-    private volatile VectorIndex? index;
+    // The index and the embedder of its vectors change together when a re-embedding completes.
+    private volatile LiveIndex? live;
 
     public string Backend => BackendName;
 
-    private VectorIndex Index => index ?? throw new InvalidOperationException("The embedded store is not open.");
+    private VectorIndex Index => (live ?? throw new InvalidOperationException("The embedded store is not open.")).Index;
 
     private SqliteConnection Writer => writer ?? throw new InvalidOperationException("The embedded store is not open.");
 
@@ -49,20 +53,24 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
             CREATE INDEX IF NOT EXISTS memories_by_session ON memories (session_id);
             CREATE INDEX IF NOT EXISTS memories_by_time ON memories (created_at_us);
             CREATE TABLE IF NOT EXISTS collection (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS pending_vectors (id TEXT PRIMARY KEY, vector BLOB NOT NULL);
+            -- A memory deleted during a re-embedding loses its new vector in the same transaction, so it never comes back.
+            CREATE TRIGGER IF NOT EXISTS memories_forget_pending AFTER DELETE ON memories
+                BEGIN DELETE FROM pending_vectors WHERE id = old.id; END;
             """, cancellationToken);
 
-        var stored = await ReadIdentityAsync(cancellationToken);
+        var stored = await ReadIdentityAsync("embedder", "dimension", cancellationToken);
         if (stored is null)
         {
             await using var transaction = await writer.BeginTransactionAsync(cancellationToken);
-            await WriteIdentityAsync(embedder, cancellationToken);
+            await WriteIdentityAsync("embedder", "dimension", embedder, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             stored = embedder;
         }
 
         var started = Environment.TickCount64;
-        index = await LoadIndexAsync(stored.Dimension, cancellationToken);
-        LogLoaded(index.Count, Environment.TickCount64 - started, databasePath);
+        live = new LiveIndex(await LoadIndexAsync(stored.Dimension, cancellationToken), stored);
+        LogLoaded(live.Index.Count, Environment.TickCount64 - started, databasePath);
         return stored;
     }
 
@@ -79,6 +87,11 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
                     ON CONFLICT (id) DO UPDATE SET text = excluded.text, role = excluded.role, session_id = excluded.session_id,
                         created_at_us = excluded.created_at_us, metadata = excluded.metadata, vector = excluded.vector
                     """;
+                await using var pending = Writer.CreateCommand();
+                pending.CommandText = """
+                    INSERT INTO pending_vectors (id, vector) VALUES ($id, $vector)
+                    ON CONFLICT (id) DO UPDATE SET vector = excluded.vector
+                    """;
                 foreach (var memory in memories)
                 {
                     var entry = memory.Entry;
@@ -89,8 +102,16 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
                     command.Parameters.AddWithValue("$session", entry.SessionId);
                     command.Parameters.AddWithValue("$created", Microseconds.FromTime(entry.CreatedAt));
                     command.Parameters.AddWithValue("$metadata", JsonSerializer.Serialize(entry.Metadata));
-                    command.Parameters.AddWithValue("$vector", MemoryMarshal.AsBytes(memory.Vector.AsSpan()).ToArray());
+                    // An empty vector: embedded only by the re-embedding's target so far (see EmbeddedMemory).
+                    command.Parameters.AddWithValue("$vector", Bytes(memory.Vector ?? []));
                     await command.ExecuteNonQueryAsync(cancellationToken);
+                    if (memory.TargetVector is { } target)
+                    {
+                        pending.Parameters.Clear();
+                        pending.Parameters.AddWithValue("$id", entry.Id.ToString());
+                        pending.Parameters.AddWithValue("$vector", Bytes(target));
+                        await pending.ExecuteNonQueryAsync(cancellationToken);
+                    }
                 }
 
                 await transaction.CommitAsync(cancellationToken);
@@ -100,7 +121,14 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
             foreach (var memory in memories)
             {
                 var entry = memory.Entry;
-                current.Upsert(entry.Id, memory.Vector, Microseconds.FromTime(entry.CreatedAt), entry.Speaker, entry.SessionId);
+                if (memory.Vector is { } vector)
+                {
+                    current.Upsert(entry.Id, vector, Microseconds.FromTime(entry.CreatedAt), entry.Speaker, entry.SessionId);
+                }
+                else
+                {
+                    current.Remove(entry.Id);
+                }
             }
         }
         finally
@@ -109,9 +137,16 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
         }
     }
 
-    public async Task<IReadOnlyList<MemoryHit>> SearchAsync(float[] query, int k, MemoryFilter filter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MemoryHit>> SearchAsync(
+        float[] query, int k, MemoryFilter filter, CancellationToken cancellationToken, EmbedderIdentity? madeBy = null)
     {
-        var ranked = Index.Search(query, k, filter);
+        var current = live ?? throw new InvalidOperationException("The embedded store is not open.");
+        if (madeBy is not null && madeBy != current.Identity)
+        {
+            throw new StaleQueryException($"The query was embedded with {madeBy}; the memories' vectors are now {current.Identity}'s.");
+        }
+
+        var ranked = current.Index.Search(query, k, filter);
         if (ranked.Count == 0)
         {
             return [];
@@ -208,41 +243,103 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
             newest is { } n ? Microseconds.ToTime(n) : null));
     }
 
-    public async Task<long> ReindexAsync(IEmbedder embedder, CancellationToken cancellationToken)
+    public async Task<ReembeddingProgress?> GetReembeddingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        var target = await ReadIdentityAsync(TargetEmbedderKey, TargetDimensionKey, cancellationToken, connection);
+        if (target is null)
+        {
+            return null;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM pending_vectors), (SELECT count(*) FROM memories)";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new ReembeddingProgress(target, reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    public async Task BeginReembeddingAsync(EmbedderIdentity target, CancellationToken cancellationToken)
+    {
+        await InWriteTransactionAsync(async () =>
+        {
+            if (await ReadIdentityAsync(TargetEmbedderKey, TargetDimensionKey, cancellationToken) != target)
+            {
+                await ExecuteAsync(Writer, "DELETE FROM pending_vectors", cancellationToken);
+                await WriteIdentityAsync(TargetEmbedderKey, TargetDimensionKey, target, cancellationToken);
+            }
+        }, cancellationToken);
+    }
+
+    public Task AbandonReembeddingAsync(CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(() => ExecuteAsync(Writer, $"""
+            DELETE FROM pending_vectors;
+            DELETE FROM collection WHERE key IN ('{TargetEmbedderKey}', '{TargetDimensionKey}');
+            """, cancellationToken), cancellationToken);
+
+    public async Task<IReadOnlyList<(Guid Id, string Text)>> NextToReembedAsync(int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, text FROM memories WHERE id NOT IN (SELECT id FROM pending_vectors) ORDER BY created_at_us, id LIMIT $max";
+        command.Parameters.AddWithValue("$max", max);
+        var next = new List<(Guid, string)>(max);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            next.Add((Guid.Parse(reader.GetString(0)), reader.GetString(1)));
+        }
+
+        return next;
+    }
+
+    public Task AddReembeddedAsync(IReadOnlyList<(Guid Id, float[] Vector)> vectors, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(async () =>
+        {
+            await using var command = Writer.CreateCommand();
+            command.CommandText = """
+                INSERT INTO pending_vectors (id, vector) SELECT $id, $vector WHERE EXISTS (SELECT 1 FROM memories WHERE id = $id)
+                ON CONFLICT (id) DO NOTHING
+                """;
+            foreach (var (id, vector) in vectors)
+            {
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$id", id.ToString());
+                command.Parameters.AddWithValue("$vector", Bytes(vector));
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }, cancellationToken);
+
+    public async Task<bool> CompleteReembeddingAsync(CancellationToken cancellationToken)
     {
         await writeGate.WaitAsync(cancellationToken);
         try
         {
-            var texts = new List<(string Id, string Text)>();
-            await using (var command = Writer.CreateCommand())
-            {
-                command.CommandText = "SELECT id, text FROM memories";
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    texts.Add((reader.GetString(0), reader.GetString(1)));
-                }
-            }
-
+            EmbedderIdentity target;
             await using (var transaction = await Writer.BeginTransactionAsync(cancellationToken))
             {
-                await using var command = Writer.CreateCommand();
-                command.CommandText = "UPDATE memories SET vector = $vector WHERE id = $id";
-                foreach (var (id, text) in texts)
+                target = await ReadIdentityAsync(TargetEmbedderKey, TargetDimensionKey, cancellationToken)
+                         ?? throw new InvalidOperationException("No re-embedding is under way.");
+                await using (var missing = Writer.CreateCommand())
                 {
-                    var vector = await embedder.EmbedAsync(text, cancellationToken);
-                    command.Parameters.Clear();
-                    command.Parameters.AddWithValue("$id", id);
-                    command.Parameters.AddWithValue("$vector", MemoryMarshal.AsBytes(vector.AsSpan()).ToArray());
-                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    missing.CommandText = "SELECT count(*) FROM memories WHERE id NOT IN (SELECT id FROM pending_vectors)";
+                    if ((long)(await missing.ExecuteScalarAsync(cancellationToken))! > 0)
+                    {
+                        return false;
+                    }
                 }
 
-                await WriteIdentityAsync(new EmbedderIdentity(embedder.Name, embedder.Dimension), cancellationToken);
+                await ExecuteAsync(Writer, $"""
+                    UPDATE memories SET vector = (SELECT vector FROM pending_vectors p WHERE p.id = memories.id);
+                    DELETE FROM pending_vectors;
+                    DELETE FROM collection WHERE key IN ('{TargetEmbedderKey}', '{TargetDimensionKey}');
+                    """, cancellationToken);
+                await WriteIdentityAsync("embedder", "dimension", target, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
 
-            index = await LoadIndexAsync(embedder.Dimension, cancellationToken);
-            return texts.Count;
+            live = new LiveIndex(await LoadIndexAsync(target.Dimension, cancellationToken), target);
+            return true;
         }
         finally
         {
@@ -286,10 +383,30 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<EmbedderIdentity?> ReadIdentityAsync(CancellationToken cancellationToken)
+    private async Task InWriteTransactionAsync(Func<Task> work, CancellationToken cancellationToken)
     {
-        await using var command = Writer.CreateCommand();
-        command.CommandText = "SELECT key, value FROM collection WHERE key IN ('embedder', 'dimension')";
+        await writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await Writer.BeginTransactionAsync(cancellationToken);
+            await work();
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+    }
+
+    private static byte[] Bytes(float[] vector) => MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+
+    private async Task<EmbedderIdentity?> ReadIdentityAsync(
+        string nameKey, string dimensionKey, CancellationToken cancellationToken, SqliteConnection? connection = null)
+    {
+        await using var command = (connection ?? Writer).CreateCommand();
+        command.CommandText = "SELECT key, value FROM collection WHERE key IN ($name, $dimension)";
+        command.Parameters.AddWithValue("$name", nameKey);
+        command.Parameters.AddWithValue("$dimension", dimensionKey);
         var values = new Dictionary<string, string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -297,18 +414,20 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
             values[reader.GetString(0)] = reader.GetString(1);
         }
 
-        return values.TryGetValue("embedder", out var name) && values.TryGetValue("dimension", out var dimension)
+        return values.TryGetValue(nameKey, out var name) && values.TryGetValue(dimensionKey, out var dimension)
             ? new EmbedderIdentity(name, int.Parse(dimension, System.Globalization.CultureInfo.InvariantCulture))
             : null;
     }
 
-    private async Task WriteIdentityAsync(EmbedderIdentity identity, CancellationToken cancellationToken)
+    private async Task WriteIdentityAsync(string nameKey, string dimensionKey, EmbedderIdentity identity, CancellationToken cancellationToken)
     {
         await using var command = Writer.CreateCommand();
         command.CommandText = """
-            INSERT INTO collection (key, value) VALUES ('embedder', $name), ('dimension', $dimension)
+            INSERT INTO collection (key, value) VALUES ($nameKey, $name), ($dimensionKey, $dimension)
             ON CONFLICT (key) DO UPDATE SET value = excluded.value
             """;
+        command.Parameters.AddWithValue("$nameKey", nameKey);
+        command.Parameters.AddWithValue("$dimensionKey", dimensionKey);
         command.Parameters.AddWithValue("$name", identity.Name);
         command.Parameters.AddWithValue("$dimension", identity.Dimension.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -324,7 +443,14 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
         while (await reader.ReadAsync(cancellationToken))
         {
             var id = Guid.Parse(reader.GetString(0));
-            if (reader.GetBytes(4, 0, null, 0, 0) != buffer.Length)
+            var length = reader.GetBytes(4, 0, null, 0, 0);
+            if (length == 0)
+            {
+                // Stored during a re-embedding that the previous embedder could not join: found once it completes.
+                continue;
+            }
+
+            if (length != buffer.Length)
             {
                 throw new InvalidDataException($"Memory {id} has a vector of the wrong size; expected {dimension} dimensions.");
             }
@@ -365,6 +491,8 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
         reader.GetString(3),
         Microseconds.ToTime(reader.GetInt64(4)),
         JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? []);
+
+    private sealed record LiveIndex(VectorIndex Index, EmbedderIdentity Identity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded store loaded {Count} memories in {ElapsedMs} ms from {Path}")]
     private partial void LogLoaded(int count, long elapsedMs, string path);

@@ -20,7 +20,10 @@ public interface IMemoryStore : IAsyncDisposable
     Task UpsertAsync(IReadOnlyList<EmbeddedMemory> memories, CancellationToken cancellationToken);
 
     /// <summary>The <paramref name="k"/> memories most similar to a unit-length query, best first.</summary>
-    Task<IReadOnlyList<MemoryHit>> SearchAsync(float[] query, int k, MemoryFilter filter, CancellationToken cancellationToken);
+    /// <param name="madeBy">The embedder of <paramref name="query"/>; when given and the live vectors are no longer that
+    /// embedder's (a re-embedding just completed), <see cref="StaleQueryException"/> says to embed the query again.</param>
+    Task<IReadOnlyList<MemoryHit>> SearchAsync(
+        float[] query, int k, MemoryFilter filter, CancellationToken cancellationToken, EmbedderIdentity? madeBy = null);
 
     Task<MemoryEntry?> GetAsync(Guid id, CancellationToken cancellationToken);
 
@@ -34,6 +37,33 @@ public interface IMemoryStore : IAsyncDisposable
 
     Task<StoreFigures> GetFiguresAsync(CancellationToken cancellationToken);
 
-    /// <summary>Re-embeds every memory with <paramref name="embedder"/> and stamps the collection with it.</summary>
-    Task<long> ReindexAsync(IEmbedder embedder, CancellationToken cancellationToken);
+    /// <summary>The re-embedding under way (it survives restarts), or null.</summary>
+    Task<ReembeddingProgress?> GetReembeddingAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts keeping <paramref name="target"/>'s vectors beside the live ones. A re-embedding towards another target is
+    /// dropped with its vectors; one towards the same target goes on where it was.
+    /// </summary>
+    Task BeginReembeddingAsync(EmbedderIdentity target, CancellationToken cancellationToken);
+
+    /// <summary>Drops the re-embedding under way and its vectors; the live vectors stay.</summary>
+    Task AbandonReembeddingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="max"/> memories that have no vector of the target embedder yet.</summary>
+    Task<IReadOnlyList<(Guid Id, string Text)>> NextToReembedAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Keeps the target embedder's vectors of memories that still exist and have none yet (a memory deleted meanwhile is
+    /// skipped, and a vector that <see cref="UpsertAsync"/> wrote for newer text is not overwritten).
+    /// </summary>
+    Task AddReembeddedAsync(IReadOnlyList<(Guid Id, float[] Vector)> vectors, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When every memory has a target vector, makes them the live vectors at once and stamps the collection with the
+    /// target; returns false (and changes nothing) while some memory still lacks one.
+    /// </summary>
+    Task<bool> CompleteReembeddingAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>A search's query came from the embedder whose vectors were just replaced: embed it again and retry.</summary>
+public sealed class StaleQueryException(string message) : Exception(message);

@@ -17,8 +17,15 @@ public sealed record MemoryEntry(
     DateTimeOffset CreatedAt,
     IReadOnlyDictionary<string, string> Metadata);
 
-/// <summary>A memory with the vector it is found by.</summary>
-public sealed record EmbeddedMemory(MemoryEntry Entry, float[] Vector);
+/// <summary>
+/// A memory with the vector it is found by and, while a re-embedding is under way, the target embedder's vector.
+/// <see cref="Vector"/> is null only while re-embedding from an embedder that cannot run any more: such a memory is
+/// found once the re-embedding completes.
+/// </summary>
+public sealed record EmbeddedMemory(MemoryEntry Entry, float[]? Vector, float[]? TargetVector = null);
+
+/// <summary>A re-embedding towards <see cref="Target"/>: <see cref="Done"/> of <see cref="Total"/> memories have its vector.</summary>
+public sealed record ReembeddingProgress(EmbedderIdentity Target, long Done, long Total);
 
 /// <summary>Narrows a search; null members do not filter.</summary>
 public sealed record MemoryFilter(

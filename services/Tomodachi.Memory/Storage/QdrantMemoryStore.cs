@@ -8,11 +8,15 @@ using static Qdrant.Client.Grpc.Conditions;
 namespace Tomodachi.Memory.Storage;
 
 /// <summary>
-/// Memories as points of one Qdrant collection (cosine distance, the embedder's dimension), with payload
-/// indexes on session, role and time. Every write waits for Qdrant to apply it (wait=true), so a reply means
-/// the change is in Qdrant's WAL. The embedder is recorded in the collection's metadata.
+/// Memories as points of a Qdrant collection (cosine distance, the embedder's dimension), with payload indexes on
+/// session, role and time, reached through an alias (<c>Memory:QdrantCollection</c>) that names the live collection
+/// (<c>&lt;alias&gt;_&lt;UTC time&gt;</c>). Every write waits for Qdrant to apply it (wait=true), so a reply means the
+/// change is in Qdrant's WAL. The embedder is recorded in each collection's metadata. A re-embedding fills a second
+/// collection (writes and deletes go to both meanwhile), then switches the alias to it in one request and drops the old
+/// one: the live collection is never deleted before its successor is complete.
 /// </summary>
-public sealed partial class QdrantMemoryStore(QdrantClient client, string collection, ILogger<QdrantMemoryStore> logger) : IMemoryStore
+public sealed partial class QdrantMemoryStore(QdrantClient client, string collection, ILogger<QdrantMemoryStore> logger, TimeProvider time)
+    : IMemoryStore
 {
     public const string BackendName = "qdrant";
 
@@ -24,6 +28,12 @@ public sealed partial class QdrantMemoryStore(QdrantClient client, string collec
     private const string EmbedderKey = "embedder";
     private const string DimensionKey = "dimension";
     private const uint PageSize = 256;
+
+    private volatile EmbedderIdentity? liveIdentity;
+    // The physical collection the alias names, and the one a re-embedding fills (null when none).
+    private volatile string? liveCollection;
+    private volatile string? targetCollection;
+    private PointId? reembedCursor;
 
     public string Backend => BackendName;
 
@@ -49,33 +59,54 @@ public sealed partial class QdrantMemoryStore(QdrantClient client, string collec
 
     public async Task<EmbedderIdentity> OpenAsync(EmbedderIdentity embedder, CancellationToken cancellationToken)
     {
-        if (!await client.CollectionExistsAsync(collection, cancellationToken))
+        var aliases = await client.ListAliasesAsync(cancellationToken);
+        var collections = await client.ListCollectionsAsync(cancellationToken);
+        if (aliases.FirstOrDefault(a => a.AliasName == collection) is { } alias)
         {
-            await CreateCollectionAsync(embedder, cancellationToken);
+            liveCollection = alias.CollectionName;
+        }
+        else if (collections.Contains(collection))
+        {
+            // A collection of an older version, made before aliases: it stays live until a re-embedding replaces it.
+            liveCollection = collection;
+        }
+        else
+        {
+            liveCollection = NewCollectionName();
+            await CreateCollectionAsync(liveCollection, embedder, cancellationToken);
+            await client.CreateAliasAsync(collection, liveCollection, cancellationToken: cancellationToken);
+            liveIdentity = embedder;
             return embedder;
         }
 
-        var info = await client.GetCollectionInfoAsync(collection, cancellationToken);
-        if (info.Config.Metadata.TryGetValue(EmbedderKey, out var name) && info.Config.Metadata.TryGetValue(DimensionKey, out var dimension))
-        {
-            return new EmbedderIdentity(name.StringValue, (int)dimension.IntegerValue);
-        }
-
-        // A collection made by hand or by an older Qdrant without metadata: trust it if the size fits, and stamp it.
-        var size = (int)info.Config.Params.VectorsConfig.Params.Size;
-        var found = size == embedder.Dimension ? embedder : new EmbedderIdentity("unknown", size);
-        await client.UpdateCollectionAsync(collection, metadata: IdentityMetadata(found), cancellationToken: cancellationToken);
-        return found;
+        targetCollection = collections.FirstOrDefault(c => c != liveCollection && IsOurs(c));
+        liveIdentity = await ReadIdentityAsync(liveCollection, embedder, cancellationToken);
+        return liveIdentity;
     }
 
     public async Task UpsertAsync(IReadOnlyList<EmbeddedMemory> memories, CancellationToken cancellationToken)
     {
-        var points = memories.Select(m => ToPoint(m.Entry, m.Vector)).ToList();
-        await client.UpsertAsync(collection, points, wait: true, cancellationToken: cancellationToken);
+        var live = memories.Where(m => m.Vector is not null).Select(m => ToPoint(m.Entry, m.Vector!)).ToList();
+        if (live.Count > 0)
+        {
+            await client.UpsertAsync(collection, live, wait: true, cancellationToken: cancellationToken);
+        }
+
+        var target = memories.Where(m => m.TargetVector is not null).Select(m => ToPoint(m.Entry, m.TargetVector!)).ToList();
+        if (target.Count > 0 && targetCollection is { } next)
+        {
+            await client.UpsertAsync(next, target, wait: true, cancellationToken: cancellationToken);
+        }
     }
 
-    public async Task<IReadOnlyList<MemoryHit>> SearchAsync(float[] query, int k, MemoryFilter filter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MemoryHit>> SearchAsync(
+        float[] query, int k, MemoryFilter filter, CancellationToken cancellationToken, EmbedderIdentity? madeBy = null)
     {
+        if (madeBy is not null && madeBy != liveIdentity)
+        {
+            throw new StaleQueryException($"The query was embedded with {madeBy}; the memories' vectors are now {liveIdentity}'s.");
+        }
+
         var points = await client.QueryAsync(
             collection,
             query: query,
@@ -98,6 +129,11 @@ public sealed partial class QdrantMemoryStore(QdrantClient client, string collec
         // Qdrant's delete does not say whether the point existed.
         var existed = await client.CountAsync(collection, HasId(id), exact: true, cancellationToken: cancellationToken);
         await client.DeleteAsync(collection, id, wait: true, cancellationToken: cancellationToken);
+        if (targetCollection is { } next)
+        {
+            await client.DeleteAsync(next, id, wait: true, cancellationToken: cancellationToken);
+        }
+
         return (long)existed;
     }
 
@@ -106,6 +142,11 @@ public sealed partial class QdrantMemoryStore(QdrantClient client, string collec
         var inSession = MatchKeyword(SessionField, sessionId);
         var count = await client.CountAsync(collection, inSession, exact: true, cancellationToken: cancellationToken);
         await client.DeleteAsync(collection, inSession, wait: true, cancellationToken: cancellationToken);
+        if (targetCollection is { } next)
+        {
+            await client.DeleteAsync(next, inSession, wait: true, cancellationToken: cancellationToken);
+        }
+
         return (long)count;
     }
 
@@ -165,25 +206,118 @@ public sealed partial class QdrantMemoryStore(QdrantClient client, string collec
             await EdgeAsync(Direction.Desc, cancellationToken));
     }
 
-    public async Task<long> ReindexAsync(IEmbedder embedder, CancellationToken cancellationToken)
+    public async Task<ReembeddingProgress?> GetReembeddingAsync(CancellationToken cancellationToken)
     {
-        var entries = await ExportAsync(cancellationToken).ToListAsync(cancellationToken);
-        var points = new List<PointStruct>(entries.Count);
-        foreach (var entry in entries)
+        if (targetCollection is not { } next)
         {
-            points.Add(ToPoint(entry, await embedder.EmbedAsync(entry.Text, cancellationToken)));
+            return null;
         }
 
-        // The dimension may change, and Qdrant cannot resize a collection: rebuild it from the entries in memory.
-        LogRebuilding(entries.Count, collection);
-        await client.DeleteCollectionAsync(collection, cancellationToken: cancellationToken);
-        await CreateCollectionAsync(new EmbedderIdentity(embedder.Name, embedder.Dimension), cancellationToken);
-        foreach (var chunk in points.Chunk((int)PageSize))
+        var target = await ReadIdentityAsync(next, null, cancellationToken);
+        var done = await client.CountAsync(next, exact: true, cancellationToken: cancellationToken);
+        var total = await client.CountAsync(collection, exact: true, cancellationToken: cancellationToken);
+        return new ReembeddingProgress(target, (long)done, (long)total);
+    }
+
+    public async Task BeginReembeddingAsync(EmbedderIdentity target, CancellationToken cancellationToken)
+    {
+        if (targetCollection is { } existing)
         {
-            await client.UpsertAsync(collection, chunk, wait: true, cancellationToken: cancellationToken);
+            if (await ReadIdentityAsync(existing, null, cancellationToken) == target)
+            {
+                return;
+            }
+
+            await AbandonReembeddingAsync(cancellationToken);
         }
 
-        return entries.Count;
+        var next = NewCollectionName();
+        await CreateCollectionAsync(next, target, cancellationToken);
+        reembedCursor = null;
+        targetCollection = next;
+    }
+
+    public async Task AbandonReembeddingAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref targetCollection, null) is { } next)
+        {
+            await client.DeleteCollectionAsync(next, cancellationToken: cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<(Guid Id, string Text)>> NextToReembedAsync(int max, CancellationToken cancellationToken)
+    {
+        var next = targetCollection ?? throw new InvalidOperationException("No re-embedding is under way.");
+        // Pages of the live collection in id order from where the last one ended; the ones the target already holds
+        // (written by Store meanwhile, or before a restart) are skipped. A pass that finds none missing is the end.
+        while (true)
+        {
+            var page = await client.ScrollAsync(collection, limit: (uint)max, offset: reembedCursor, payloadSelector: true, cancellationToken: cancellationToken);
+            reembedCursor = page.NextPageOffset;
+            var ids = page.Result.Select(p => p.Id).ToList();
+            var present = ids.Count == 0
+                ? []
+                : (await client.RetrieveAsync(next, ids, withPayload: false, withVectors: false, cancellationToken: cancellationToken))
+                    .Select(p => p.Id.Uuid).ToHashSet();
+            var missing = page.Result.Where(p => !present.Contains(p.Id.Uuid))
+                .Select(p => (Guid.Parse(p.Id.Uuid), p.Payload[TextField].StringValue)).ToList();
+            if (missing.Count > 0 || reembedCursor is null)
+            {
+                return missing;
+            }
+        }
+    }
+
+    public async Task AddReembeddedAsync(IReadOnlyList<(Guid Id, float[] Vector)> vectors, CancellationToken cancellationToken)
+    {
+        var next = targetCollection ?? throw new InvalidOperationException("No re-embedding is under way.");
+        var ids = vectors.Select(v => new PointId { Uuid = v.Id.ToString() }).ToList();
+        // Payloads come from the live collection, so a memory deleted meanwhile is not brought back; one that Store
+        // already wrote to the target keeps that newer vector.
+        var entries = (await client.RetrieveAsync(collection, ids, withPayload: true, withVectors: false, cancellationToken: cancellationToken))
+            .ToDictionary(p => Guid.Parse(p.Id.Uuid), p => ToEntry(p.Id, p.Payload));
+        var present = (await client.RetrieveAsync(next, ids, withPayload: false, withVectors: false, cancellationToken: cancellationToken))
+            .Select(p => Guid.Parse(p.Id.Uuid)).ToHashSet();
+        var points = vectors.Where(v => entries.ContainsKey(v.Id) && !present.Contains(v.Id)).Select(v => ToPoint(entries[v.Id], v.Vector)).ToList();
+        if (points.Count > 0)
+        {
+            await client.UpsertAsync(next, points, wait: true, cancellationToken: cancellationToken);
+        }
+    }
+
+    public async Task<bool> CompleteReembeddingAsync(CancellationToken cancellationToken)
+    {
+        var next = targetCollection ?? throw new InvalidOperationException("No re-embedding is under way.");
+        var progress = await GetReembeddingAsync(cancellationToken);
+        if (progress is null || progress.Done < progress.Total)
+        {
+            reembedCursor = null;
+            return false;
+        }
+
+        var old = liveCollection!;
+        if (old == collection)
+        {
+            // The pre-alias collection holds the alias's name: it must go before the alias can take that name.
+            await client.DeleteCollectionAsync(old, cancellationToken: cancellationToken);
+            await client.CreateAliasAsync(collection, next, cancellationToken: cancellationToken);
+        }
+        else
+        {
+            // One request, applied atomically: searches see the old collection or the new one, never neither.
+            await client.UpdateAliasesAsync(
+            [
+                new AliasOperations { DeleteAlias = new DeleteAlias { AliasName = collection } },
+                new AliasOperations { CreateAlias = new CreateAlias { AliasName = collection, CollectionName = next } },
+            ], cancellationToken: cancellationToken);
+            await client.DeleteCollectionAsync(old, cancellationToken: cancellationToken);
+        }
+
+        LogSwitched(collection, old, next, progress.Total);
+        liveCollection = next;
+        targetCollection = null;
+        liveIdentity = progress.Target;
+        return true;
     }
 
     public ValueTask DisposeAsync()
@@ -192,18 +326,39 @@ public sealed partial class QdrantMemoryStore(QdrantClient client, string collec
         return ValueTask.CompletedTask;
     }
 
-    private async Task CreateCollectionAsync(EmbedderIdentity embedder, CancellationToken cancellationToken)
+    private async Task CreateCollectionAsync(string name, EmbedderIdentity embedder, CancellationToken cancellationToken)
     {
         await client.CreateCollectionAsync(
-            collection,
+            name,
             new VectorParams { Size = (ulong)embedder.Dimension, Distance = Distance.Cosine },
             IdentityMetadata(embedder),
             cancellationToken: cancellationToken);
-        await client.CreatePayloadIndexAsync(collection, SessionField, PayloadSchemaType.Keyword, cancellationToken: cancellationToken);
-        await client.CreatePayloadIndexAsync(collection, RoleField, PayloadSchemaType.Integer, cancellationToken: cancellationToken);
+        await client.CreatePayloadIndexAsync(name, SessionField, PayloadSchemaType.Keyword, cancellationToken: cancellationToken);
+        await client.CreatePayloadIndexAsync(name, RoleField, PayloadSchemaType.Integer, cancellationToken: cancellationToken);
         // An integer index with range support is what order_by needs for the oldest/newest queries.
-        await client.CreatePayloadIndexAsync(collection, CreatedField, PayloadSchemaType.Integer, cancellationToken: cancellationToken);
+        await client.CreatePayloadIndexAsync(name, CreatedField, PayloadSchemaType.Integer, cancellationToken: cancellationToken);
     }
+
+    /// <summary>The embedder a collection's metadata names; a collection without (made by hand) is trusted when its size fits.</summary>
+    private async Task<EmbedderIdentity> ReadIdentityAsync(string name, EmbedderIdentity? expected, CancellationToken cancellationToken)
+    {
+        var info = await client.GetCollectionInfoAsync(name, cancellationToken);
+        if (info.Config.Metadata.TryGetValue(EmbedderKey, out var embedder) && info.Config.Metadata.TryGetValue(DimensionKey, out var dimension))
+        {
+            return new EmbedderIdentity(embedder.StringValue, (int)dimension.IntegerValue);
+        }
+
+        var size = (int)info.Config.Params.VectorsConfig.Params.Size;
+        var found = expected is not null && size == expected.Dimension ? expected : new EmbedderIdentity("unknown", size);
+        await client.UpdateCollectionAsync(name, metadata: IdentityMetadata(found), cancellationToken: cancellationToken);
+        return found;
+    }
+
+    private string NewCollectionName() =>
+        $"{collection}_{time.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    private bool IsOurs(string name) =>
+        name.Length == collection.Length + 18 && name.StartsWith(collection + "_", StringComparison.Ordinal) && name[(collection.Length + 1)..].All(char.IsAsciiDigit);
 
     private async Task<DateTimeOffset?> EdgeAsync(Direction direction, CancellationToken cancellationToken)
     {
@@ -278,6 +433,6 @@ public sealed partial class QdrantMemoryStore(QdrantClient client, string collec
         return must.Must.Count == 0 ? null : must;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reindex rebuilds Qdrant collection {Collection} from {Count} memories held in memory")]
-    private partial void LogRebuilding(int count, string collection);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Qdrant alias {Alias} switched from {Old} to the re-embedded {New} ({Count} memories); {Old} dropped")]
+    private partial void LogSwitched(string alias, string old, string @new, long count);
 }

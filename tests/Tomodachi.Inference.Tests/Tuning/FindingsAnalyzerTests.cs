@@ -19,7 +19,7 @@ public sealed partial class FindingsAnalyzerTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private FindingsAnalyzer Analyzer(TuningOptions? options = null) => new(temp.Journal, rss, MemoryHistory(), Options.Create(options ?? new TuningOptions()));
+    private FindingsAnalyzer Analyzer(TuningOptions? options = null) => new(temp.Journal, rss, MemoryHistory(), new NoRetrievalStats(), Options.Create(options ?? new TuningOptions()));
 
     private SqliteMemoryStatsHistory MemoryHistory() => new(Options.Create(new JournalOptions { Path = temp.Path }), temp.Journal);
 

@@ -13,7 +13,10 @@ public sealed class FoldedEmbedder : IEmbedder
 
     public int Dimension => 96;
 
-    public ValueTask<float[]> EmbedAsync(string text, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<string> texts, EmbeddingKind kind, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<TextEmbedding>>(texts.Select(text => new TextEmbedding(Fold(text), 1)).ToList());
+
+    private float[] Fold(string text)
     {
         var full = LexicalEmbedder.Embed(text);
         var folded = new float[Dimension];
@@ -28,6 +31,6 @@ public sealed class FoldedEmbedder : IEmbedder
             TensorPrimitives.Divide(folded, norm, folded);
         }
 
-        return ValueTask.FromResult(folded);
+        return folded;
     }
 }

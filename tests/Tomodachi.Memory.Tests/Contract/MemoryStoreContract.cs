@@ -214,20 +214,72 @@ public abstract class MemoryStoreContract : IAsyncLifetime
     }
 
     [ContractFact]
-    public async Task Reindex_re_embeds_every_memory_and_restamps_the_collection()
+    public async Task A_re_embedding_keeps_the_live_vectors_until_complete_then_swaps_them_all_at_once()
     {
         var rex = await Memory("my dog is called Rex");
-        await Store.UpsertAsync([rex, await Memory("my cat is called Tom"), await Memory("I had pizza for lunch")], default);
-        var folded = new FoldedEmbedder();
+        var pizza = await Memory("I had pizza for lunch");
+        await Store.UpsertAsync([rex, await Memory("my cat is called Tom"), pizza], default);
+        IEmbedder folded = new FoldedEmbedder();
+        var target = new EmbedderIdentity(folded.Name, folded.Dimension);
 
-        Assert.Equal(3, await Store.ReindexAsync(folded, default));
+        await Store.BeginReembeddingAsync(target, default);
+        Assert.Equal(new ReembeddingProgress(target, 0, 3), await Store.GetReembeddingAsync(default));
+        var next = await Store.NextToReembedAsync(10, default);
+        Assert.Equal(3, next.Count);
+        // Deleted while its new vector was being made: the vector must not bring it back.
+        await Store.DeleteAsync(pizza.Entry.Id, default);
+        Assert.False(await Store.CompleteReembeddingAsync(default));
+        await Store.AddReembeddedAsync(await Task.WhenAll(next.Select(async n => (n.Id, await folded.EmbedAsync(n.Text, default)))), default);
 
-        var query = await folded.EmbedAsync("what is my dog's name?", default);
-        var hits = await Store.SearchAsync(query, 1, MemoryFilter.None, default);
-        Assert.Equal(rex.Entry.Id, hits.Single().Entry.Id);
+        var lexicalQuery = await embedder.EmbedAsync("what is my dog's name?", default);
+        Assert.Equal(rex.Entry.Id, (await Store.SearchAsync(lexicalQuery, 1, MemoryFilter.None, default, Lexical)).Single().Entry.Id);
+        Assert.Equal(new ReembeddingProgress(target, 2, 2), await Store.GetReembeddingAsync(default));
+        Assert.True(await Store.CompleteReembeddingAsync(default));
+
+        Assert.Null(await Store.GetReembeddingAsync(default));
+        var foldedQuery = await folded.EmbedAsync("what is my dog's name?", default);
+        Assert.Equal(rex.Entry.Id, (await Store.SearchAsync(foldedQuery, 1, MemoryFilter.None, default, target)).Single().Entry.Id);
+        await Assert.ThrowsAsync<StaleQueryException>(() => Store.SearchAsync(lexicalQuery, 1, MemoryFilter.None, default, Lexical));
+        Assert.Equal(2, await Store.ExportAsync(default).CountAsync());
+        Assert.Null(await Store.GetAsync(pizza.Entry.Id, default));
         await Store.DisposeAsync();
         store = CreateStore();
-        Assert.Equal(new EmbedderIdentity(folded.Name, folded.Dimension), await Store.OpenAsync(Lexical, default));
+        Assert.Equal(target, await Store.OpenAsync(Lexical, default));
+    }
+
+    [ContractFact]
+    public async Task A_re_embedding_survives_reopening_and_goes_on_where_it_was()
+    {
+        var first = await Memory("first memory", createdAt: T0);
+        var second = await Memory("second memory", createdAt: T0.AddMinutes(1));
+        await Store.UpsertAsync([first, second], default);
+        IEmbedder folded = new FoldedEmbedder();
+        var target = new EmbedderIdentity(folded.Name, folded.Dimension);
+        await Store.BeginReembeddingAsync(target, default);
+        await Store.AddReembeddedAsync([(first.Entry.Id, await folded.EmbedAsync(first.Entry.Text, default))], default);
+        await Store.DisposeAsync();
+        store = CreateStore();
+
+        Assert.Equal(Lexical, await Store.OpenAsync(Lexical, default));
+        Assert.Equal(new ReembeddingProgress(target, 1, 2), await Store.GetReembeddingAsync(default));
+        await Store.BeginReembeddingAsync(target, default);
+        Assert.Equal(second.Entry.Id, Assert.Single(await Store.NextToReembedAsync(10, default)).Id);
+    }
+
+    [ContractFact]
+    public async Task Abandoning_a_re_embedding_drops_its_vectors_and_keeps_the_live_ones()
+    {
+        var rex = await Memory("my dog is called Rex");
+        await Store.UpsertAsync([rex], default);
+        IEmbedder folded = new FoldedEmbedder();
+        await Store.BeginReembeddingAsync(new EmbedderIdentity(folded.Name, folded.Dimension), default);
+        await Store.AddReembeddedAsync([(rex.Entry.Id, await folded.EmbedAsync(rex.Entry.Text, default))], default);
+
+        await Store.AbandonReembeddingAsync(default);
+
+        Assert.Null(await Store.GetReembeddingAsync(default));
+        var query = await embedder.EmbedAsync("my dog is called Rex", default);
+        Assert.Equal(rex.Entry.Id, (await Store.SearchAsync(query, 1, MemoryFilter.None, default, Lexical)).Single().Entry.Id);
     }
 
     private async Task<EmbeddedMemory> Memory(

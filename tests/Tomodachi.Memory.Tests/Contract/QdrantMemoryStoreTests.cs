@@ -17,14 +17,16 @@ public sealed class QdrantMemoryStoreTests : MemoryStoreContract
     protected override IMemoryStore CreateStore() => new QdrantMemoryStore(
         QdrantMemoryStore.CreateClient(Environment.GetEnvironmentVariable(Variable)!, NullLoggerFactory.Instance),
         collection,
-        NullLogger<QdrantMemoryStore>.Instance);
+        NullLogger<QdrantMemoryStore>.Instance,
+        TimeProvider.System);
 
     protected override async Task CleanUpAsync()
     {
         using var client = QdrantMemoryStore.CreateClient(Environment.GetEnvironmentVariable(Variable)!, NullLoggerFactory.Instance);
-        if (await client.CollectionExistsAsync(collection))
+        // The alias goes with the collections it names.
+        foreach (var name in (await client.ListCollectionsAsync()).Where(c => c.StartsWith(collection, StringComparison.Ordinal)))
         {
-            await client.DeleteCollectionAsync(collection);
+            await client.DeleteCollectionAsync(name);
         }
     }
 }

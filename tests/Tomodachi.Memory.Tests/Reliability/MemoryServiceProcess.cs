@@ -41,7 +41,8 @@ public sealed class MemoryServiceProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<MemoryServiceProcess> StartAsync(string dataDirectory, CancellationToken cancellationToken)
+    /// <param name="settings">More command-line settings, e.g. <c>--Memory:Embedder=Lexical</c>.</param>
+    public static async Task<MemoryServiceProcess> StartAsync(string dataDirectory, CancellationToken cancellationToken, params IEnumerable<string> settings)
     {
         var (httpPort, grpcPort) = (LoopbackPort.Free(), LoopbackPort.Free());
         var serviceDirectory = ServiceOutputDirectory();
@@ -58,6 +59,11 @@ public sealed class MemoryServiceProcess : IAsyncDisposable
                 $"--Memory:DataDirectory={dataDirectory}",
             },
         };
+        foreach (var setting in settings)
+        {
+            start.ArgumentList.Add(setting);
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
 

@@ -40,6 +40,9 @@ public sealed class MemoryServiceFactory : WebApplicationFactory<Program>
     /// <summary>Extra configuration, applied when the service first starts.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
+    /// <summary>Services to replace, applied when the service first starts.</summary>
+    public Action<IServiceCollection>? ReplaceServices { get; set; }
+
     public MemoryService.MemoryServiceClient Client
     {
         get
@@ -57,7 +60,11 @@ public sealed class MemoryServiceFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            ReplaceServices?.Invoke(services);
+        });
     }
 
     public override async ValueTask DisposeAsync()

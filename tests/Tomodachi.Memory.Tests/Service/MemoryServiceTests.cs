@@ -23,6 +23,19 @@ public sealed class MemoryServiceTests : IAsyncLifetime
     public async Task DisposeAsync() => await service.DisposeAsync();
 
     [Fact]
+    public async Task With_no_setting_the_sentence_model_finds_a_fact_asked_for_in_other_words()
+    {
+        await Client.StoreBatchAsync(new StoreBatchRequest
+        {
+            Memories = { New("My car needs new tyres"), New("I adopted a kitten last week"), New("I work as a dentist"), New("It rained all day") },
+        });
+
+        var reply = await Client.SearchAsync(Search("Do I have any pets?", k: 1));
+
+        Assert.Equal("I adopted a kitten last week", Assert.Single(reply.Hits).Memory.Text);
+    }
+
+    [Fact]
     public async Task A_question_about_the_dog_finds_the_memory_naming_it()
     {
         await Client.StoreBatchAsync(new StoreBatchRequest
@@ -175,7 +188,7 @@ public sealed class MemoryServiceTests : IAsyncLifetime
         Assert.Equal(MemoryServiceFactory.Start.AddDays(-3), stats.Oldest.ToDateTimeOffset());
         Assert.Equal(MemoryServiceFactory.Start, stats.Newest.ToDateTimeOffset());
         Assert.Equal("embedded", stats.Backend);
-        Assert.Equal("lexical-hash-v1", stats.Embedder);
+        Assert.Equal("onnx:all-MiniLM-L6-v2", stats.Embedder);
         Assert.Equal(384u, stats.Dimension);
         Assert.False(stats.SizeIsEstimate);
         Assert.Equal("", stats.Problem);
@@ -198,7 +211,7 @@ public sealed class MemoryServiceTests : IAsyncLifetime
         Assert.Equal("2026-01-02 03:04:05", json.GetProperty("oldest").GetString());
         Assert.Equal("2026-01-02T03:04:05.0000000+00:00", json.GetProperty("oldest_iso").GetString());
         Assert.Equal("embedded", json.GetProperty("backend").GetString());
-        Assert.Equal("lexical-hash-v1", json.GetProperty("embedder").GetString());
+        Assert.Equal("onnx:all-MiniLM-L6-v2", json.GetProperty("embedder").GetString());
         Assert.Equal(384, json.GetProperty("dimension").GetInt32());
     }
 

@@ -53,16 +53,8 @@ public sealed class ModelEmbedderServiceTests
         await using var service = WithModel(missing);
         using var http = service.CreateClient();
 
-        var store = await Assert.ThrowsAsync<RpcException>(() => service.Client.StoreAsync(Store("hello")).ResponseAsync);
-        var search = await Assert.ThrowsAsync<RpcException>(() => service.Client.SearchAsync(Search("hello")).ResponseAsync);
+        await VectorWorkRefusals.AssertRefusedAsync(service.Client, "Memory:EmbeddingModel", $"'{missing}' does not exist");
         var stats = (await service.Client.GetStatsAsync(new GetStatsRequest())).Stats;
-
-        foreach (var error in new[] { store, search })
-        {
-            Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-            Assert.Contains("Memory:EmbeddingModel", error.Status.Detail);
-            Assert.Contains($"'{missing}' does not exist", error.Status.Detail);
-        }
 
         Assert.Contains("does not exist", stats.Problem);
         Assert.Equal(missing, stats.Embedder);
@@ -105,7 +97,7 @@ public sealed class ModelEmbedderServiceTests
     }
 
     [Fact]
-    public async Task Switching_from_the_lexical_embedder_to_a_model_needs_a_Reindex_which_re_embeds_with_the_model()
+    public async Task Switching_from_the_lexical_embedder_to_a_model_re_embeds_with_the_model_while_searches_keep_answering()
     {
         var directory = Directory.CreateTempSubdirectory("tomodachi-memory-switch-");
         try
@@ -113,6 +105,7 @@ public sealed class ModelEmbedderServiceTests
             var ids = new List<string>();
             await using (var lexical = MemoryServiceFactory.ForDirectory(directory.FullName))
             {
+                lexical.Settings["Memory:Embedder"] = "Lexical";
                 foreach (var text in Texts)
                 {
                     ids.Add((await lexical.Client.StoreAsync(Store(text))).Id);
@@ -120,18 +113,20 @@ public sealed class ModelEmbedderServiceTests
             }
 
             await using var model = MemoryServiceFactory.ForDirectory(directory.FullName);
+            model.Settings["Memory:Embedder"] = "Gguf";
             model.Settings["Memory:EmbeddingModel"] = await TestEmbeddingModel.PathAsync();
 
-            var refused = await Assert.ThrowsAsync<RpcException>(() => model.Client.SearchAsync(Search(Texts[2])).ResponseAsync);
+            var meanwhile = (await model.Client.SearchAsync(Search(Texts[2], k: 1))).Hits;
             var reindexed = await model.Client.ReindexAsync(new ReindexRequest());
             var hits = (await model.Client.SearchAsync(Search(Texts[2], k: 1))).Hits;
+            var stats = (await model.Client.GetStatsAsync(new GetStatsRequest())).Stats;
 
-            Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
-            Assert.Contains("'lexical-hash-v1' (384 dimensions)", refused.Status.Detail);
-            Assert.Contains($"'{TestEmbeddingModel.EmbedderName}' (64 dimensions)", refused.Status.Detail);
+            Assert.Equal(ids[2], Assert.Single(meanwhile).Memory.Id);
             Assert.Equal(3ul, reindexed.ReindexedCount);
             Assert.Equal(ids[2], Assert.Single(hits).Memory.Id);
             Assert.Equal(1f, hits[0].Score, 4);
+            Assert.Equal(TestEmbeddingModel.EmbedderName, stats.Embedder);
+            Assert.Null(stats.Reembedding);
         }
         finally
         {
@@ -142,6 +137,7 @@ public sealed class ModelEmbedderServiceTests
     private static MemoryServiceFactory WithModel(string modelPath)
     {
         var service = new MemoryServiceFactory();
+        service.Settings["Memory:Embedder"] = "Gguf";
         service.Settings["Memory:EmbeddingModel"] = modelPath;
         return service;
     }

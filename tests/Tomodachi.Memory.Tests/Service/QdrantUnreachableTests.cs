@@ -5,7 +5,7 @@ using static Tomodachi.Memory.Tests.Service.MemoryRequests;
 namespace Tomodachi.Memory.Tests.Service;
 
 /// <summary>
-/// With ConnectionStrings:qdrant set the service uses Qdrant; when nothing answers there it stays up,
+/// With Memory:Backend=Qdrant the service uses the Qdrant of ConnectionStrings:qdrant; when nothing answers there it stays up,
 /// answers Unavailable with the reason, and its stats say what is wrong.
 /// </summary>
 public sealed class QdrantUnreachableTests : IAsyncLifetime
@@ -14,6 +14,7 @@ public sealed class QdrantUnreachableTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
+        service.Settings["Memory:Backend"] = "Qdrant";
         service.Settings["ConnectionStrings:qdrant"] = $"Endpoint=http://127.0.0.1:{LoopbackPort.Free()}";
         return Task.CompletedTask;
     }

@@ -47,6 +47,32 @@ public sealed class FindingsSectionTests : TuningTestContext
     }
 
     [Fact]
+    public void A_RAG_finding_shows_the_share_of_turns_the_hit_scores_and_the_unretrieved_memories()
+    {
+        var evidence = new Evidence
+        {
+            Metric = "memories_used", Unit = "memories", TurnsConsidered = 10, TurnsMatching = 1, Observed = 0.1, Threshold = 0.2,
+            MatchingFraction = 0.1, TurnsWithMemoriesFraction = 0.1, WeakHitFraction = 0.25, MemoriesNeverRetrieved = 28,
+            MemoriesWeakOnly = 1, Searches = 30, HitScoreHistogram = { 1, 0, 0, 1, 0, 0, 1, 1, 0, 0 },
+        };
+        Tuning.Findings = new GetFindingsResponse
+        {
+            Findings = { new Finding { Kind = FindingKind.RagIneffective, Severity = Severity.Warning, Title = "Memory retrieval looks ineffective", Evidence = evidence, SuggestedAction = "Check the orchestrator." } },
+            TurnsAnalyzed = 10,
+            MinTurns = 5,
+        };
+
+        var cut = Render<FindingsSection>();
+
+        cut.WaitForElement(".finding", Wait);
+        Assert.Equal("10 % of turns with memories", cut.Find(".evidence-observed").TextContent);
+        Assert.Equal("20 % of turns with memories", cut.Find(".evidence-threshold").TextContent);
+        Assert.Equal(
+            "30 searches; hits by score 0.0–0.1: 1 · 0.1–0.2: 0 · 0.2–0.3: 0 · 0.3–0.4: 1 · 0.4–0.5: 0 · 0.5–0.6: 0 · 0.6–0.7: 1 · 0.7–0.8: 1 · 0.8–0.9: 0 · 0.9–1.0: 0 (25 % weak); 28 memories never retrieved, 1 only weakly",
+            cut.Find(".evidence-retrieval").TextContent);
+    }
+
+    [Fact]
     public void Too_few_turns_shows_the_note_and_how_far_along_the_journal_is()
     {
         Tuning.Findings = new GetFindingsResponse { TurnsAnalyzed = 3, MinTurns = 5, Note = "Not enough turns to judge (3 of 5)." };

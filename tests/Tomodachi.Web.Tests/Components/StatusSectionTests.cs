@@ -125,6 +125,27 @@ public sealed class StatusSectionTests : BunitContext
     }
 
     [Fact]
+    public void A_re_embedding_under_way_shows_the_new_embedder_and_its_progress()
+    {
+        var stats = new MemoryStats
+        {
+            Count = 200,
+            Embedder = "onnx:all-MiniLM-L6-v2",
+            Reembedding = new ReembeddingProgress { TargetEmbedder = "onnx:all-MiniLM-L6-v2", TargetDimension = 384, Done = 64, Total = 200 },
+        };
+
+        var cut = Render<MemorySection>(p => p
+            .Add(s => s.InferenceStatus, FeedStatus.Online)
+            .Add(s => s.Stats, stats)
+            .Add(s => s.MemoryStatus, FeedStatus.Online)
+            .Add(s => s.Zone, TimeZoneInfo.Utc));
+
+        Assert.Contains("Re-embedding with onnx:all-MiniLM-L6-v2: 64 of 200", cut.Find("#memoryReembedding").TextContent);
+        Assert.Equal("64", cut.Find("#memoryReembedding progress").GetAttribute("value"));
+        Assert.Equal("200", cut.Find("#memoryReembedding progress").GetAttribute("max"));
+    }
+
+    [Fact]
     public void Empty_memory_store_has_no_oldest_memory()
     {
         var cut = Render<MemorySection>(p => p

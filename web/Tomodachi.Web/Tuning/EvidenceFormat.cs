@@ -49,6 +49,23 @@ public static class EvidenceFormat
             : $"{evidence.MemoriesAdded} added, {evidence.ExpectedMemories.ToString("0.0", Invariant)} expected"
               + (evidence.SamplesConsidered > 0 ? $" ({evidence.SamplesConsidered} samples)" : "");
 
+    /// <summary>
+    /// "30 searches; hits by score 0.0–0.1: 4 · 0.1–0.2: 5 …; 28 memories never retrieved, 1 only weakly" for RAG
+    /// findings; null for the other kinds.
+    /// </summary>
+    public static string? Retrieval(FindingKind kind, Evidence evidence)
+    {
+        if (kind != FindingKind.RagIneffective)
+        {
+            return null;
+        }
+
+        var bands = evidence.HitScoreHistogram.Select((hits, i) =>
+            $"{(i / 10.0).ToString("0.0", Invariant)}–{((i + 1) / 10.0).ToString("0.0", Invariant)}: {hits}");
+        return $"{evidence.Searches} searches; hits by score {string.Join(" · ", bands)} ({Percent(evidence.WeakHitFraction)} weak); "
+            + $"{evidence.MemoriesNeverRetrieved} memories never retrieved, {evidence.MemoriesWeakOnly} only weakly";
+    }
+
     public static string Severity(Severity severity) => severity switch
     {
         Tomodachi.Tuning.V1.Severity.Critical => "Critical",
@@ -61,6 +78,7 @@ public static class EvidenceFormat
     private static string Judged(FindingKind kind, double value, string unit) => kind switch
     {
         FindingKind.ThroughputDeclining or FindingKind.RssGrowing => Percent(value),
+        FindingKind.RagIneffective => Percent(value) + " of turns with memories",
         FindingKind.LatencyInconsistent => "variation " + value.ToString("0.00", Invariant),
         FindingKind.MemoryGrowingFast => "×" + value.ToString("0.0", Invariant) + " the expected memories",
         _ => Amount(value, unit),

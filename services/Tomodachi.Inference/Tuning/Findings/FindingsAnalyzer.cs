@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Tuning.Memory;
 using Tomodachi.Inference.V1;
+using Tomodachi.Memory.V1;
 using Tomodachi.Tuning.V1;
 
 namespace Tomodachi.Inference.Tuning.Findings;
@@ -12,10 +13,12 @@ namespace Tomodachi.Inference.Tuning.Findings;
 /// Judges a run of journaled turns against the thresholds in <see cref="TuningOptions"/>. Reply length is judged
 /// over all turns; throughput and latency per model, because a model switch would otherwise look like a leak.
 /// </summary>
-public sealed class FindingsAnalyzer(ITurnJournal journal, IRssHistory rssHistory, IMemoryStatsHistory memoryHistory, IOptions<TuningOptions> options)
+public sealed class FindingsAnalyzer(
+    ITurnJournal journal, IRssHistory rssHistory, IMemoryStatsHistory memoryHistory, IRetrievalStatsSource retrievals, IOptions<TuningOptions> options)
 {
     private readonly TuningOptions limits = options.Value;
     private readonly MemoryGrowthCheck memoryGrowth = new(options.Value);
+    private readonly RagCheck rag = new(options.Value);
 
     /// <summary>
     /// Findings over the newest <see cref="TuningOptions.MaxTurnsAnalyzed"/> turns of a session and/or time window,
@@ -40,14 +43,19 @@ public sealed class FindingsAnalyzer(ITurnJournal journal, IRssHistory rssHistor
         // The window's turns are counted by the journal: the turns read above stop at MaxTurnsAnalyzed.
         var turnsInWindow = memory.Count == 0 ? 0
             : await journal.CountAsync(Timestamp.FromDateTimeOffset(memory[0].At), Timestamp.FromDateTimeOffset(memory[^1].At), ct);
-        return Analyze(turns, rss, new MemoryGrowthWindow(memory, turnsInWindow));
+        var (retrieval, retrievalUnavailable) = await retrievals.ReadAsync(ct);
+        return Analyze(turns, rss, new MemoryGrowthWindow(memory, turnsInWindow), retrieval, retrievalUnavailable);
     }
 
     /// <summary>
     /// Findings over <paramref name="turns"/> and <paramref name="rss"/> (both oldest first) and the memory-store
     /// window (null for one session), most severe first.
     /// </summary>
-    public GetFindingsResponse Analyze(IReadOnlyList<Turn> turns, IReadOnlyList<RssSample>? rss = null, MemoryGrowthWindow? memory = null)
+    /// <param name="retrieval">The memory service's retrieval stats; null for one session, or when it did not answer
+    /// (<paramref name="retrievalUnavailable"/> says why).</param>
+    public GetFindingsResponse Analyze(
+        IReadOnlyList<Turn> turns, IReadOnlyList<RssSample>? rss = null, MemoryGrowthWindow? memory = null,
+        GetRetrievalStatsResponse? retrieval = null, string? retrievalUnavailable = null)
     {
         var findings = new List<Finding>();
         Add(findings, RssGrowth(rss ?? []));
@@ -71,6 +79,13 @@ public sealed class FindingsAnalyzer(ITurnJournal journal, IRssHistory rssHistor
         }
 
         // A cancelled reply is as long as the user let it be; it says nothing about the model.
+        var (ragFinding, ragUnavailable) = rag.Judge(turns, retrieval, retrievalUnavailable);
+        Add(findings, ragFinding);
+        if (ragUnavailable is not null)
+        {
+            response.UnavailableChecks.Add(ragUnavailable);
+        }
+
         var finished = turns.Where(t => t.Stats.StopReason != StopReason.Cancelled).ToList();
         Add(findings, ShortReplies(finished));
         Add(findings, LongReplies(finished));
