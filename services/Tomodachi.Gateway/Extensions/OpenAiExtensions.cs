@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tomodachi.Gateway.OpenAi;
 using Tomodachi.Inference.V1;
+using Tomodachi.Memory.V1;
 
 namespace Tomodachi.Gateway.Extensions;
 
@@ -10,9 +11,11 @@ public static class OpenAiExtensions
     public static IHostApplicationBuilder AddOpenAiApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddGrpcServiceClient<InferenceService.InferenceServiceClient>("inference");
+        builder.Services.AddGrpcServiceClient<MemoryService.MemoryServiceClient>("memory");
         // Transient, as the typed gRPC clients they hold are: the client factory renews their handlers.
         builder.Services.AddTransient<ModelCatalog>();
         builder.Services.AddTransient<ChatCompletions>();
+        builder.Services.AddTransient<Embeddings>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

@@ -15,6 +15,7 @@ public static class OpenAiEndpoints
                 ? TypedResults.Json(Entry(id), OpenAiJson.Default.ModelEntry)
                 : throw OpenAiError.ModelNotFound(OpenAiError.Excerpt(id), "GET /v1/models lists the models."));
         v1.MapPost("/chat/completions", (HttpContext context, ChatCompletions chat) => chat.RespondAsync(context));
+        v1.MapPost("/embeddings", (HttpContext context, Embeddings embeddings) => embeddings.RespondAsync(context));
         // Anything else under /v1 is an OpenAI endpoint this server does not have, not a page of the web UI.
         v1.Map("/{**rest}", (HttpContext context) => OpenAiErrorFilter.Result(context, new OpenAiError(StatusCodes.Status404NotFound,
             $"This server has no {context.Request.Method} {OpenAiError.Excerpt(context.Request.Path)}; it serves GET /v1/models, " +

@@ -13,6 +13,11 @@ namespace Tomodachi.Gateway.OpenAi;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelEntry))]
 [JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(EmbeddingRequest))]
+[JsonSerializable(typeof(EmbeddingList))]
+// The two forms an embedding takes inside EmbeddingEntry.Embedding.
+[JsonSerializable(typeof(float[]))]
+[JsonSerializable(typeof(string))]
 public sealed partial class OpenAiJson : JsonSerializerContext
 {
     /// <summary>

@@ -16,38 +16,48 @@ internal sealed class OpenAiGateway : IAsyncDisposable
     private readonly WebApplication _backend;
     private readonly KestrelService<Program> _gateway;
 
-    private OpenAiGateway(WebApplication backend, KestrelService<Program> gateway, InferenceScript script)
+    private OpenAiGateway(WebApplication backend, KestrelService<Program> gateway, InferenceScript script, MemoryScript memory)
     {
         _backend = backend;
         _gateway = gateway;
         Script = script;
+        Memory = memory;
         Http = new HttpClient { BaseAddress = gateway.HttpAddress, Timeout = TimeSpan.FromMinutes(1) };
     }
 
     public InferenceScript Script { get; }
 
+    public MemoryScript Memory { get; }
+
     public HttpClient Http { get; }
 
-    public static async Task<OpenAiGateway> StartAsync(Action<InferenceScript>? script = null, params (string Key, string Value)[] settings)
+    /// <summary>The stand-in inference and memory services share one backend process and port.</summary>
+    public static async Task<OpenAiGateway> StartAsync(
+        Action<InferenceScript>? script = null, Action<MemoryScript>? memoryScript = null, params (string Key, string Value)[] settings)
     {
         var inference = new InferenceScript();
         script?.Invoke(inference);
+        var memory = new MemoryScript();
+        memoryScript?.Invoke(memory);
         var builder = LoopbackBackend.CreateBuilder(HttpProtocols.Http2);
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(inference);
+        builder.Services.AddSingleton(memory);
         var backend = builder.Build();
         backend.MapGrpcService<ScriptedInferenceService>();
+        backend.MapGrpcService<ScriptedMemoryService>();
         await backend.StartAsync();
 
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Services:inference:grpc:0", backend.Addresses().Single());
+            web.UseSetting("Services:memory:grpc:0", backend.Addresses().Single());
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);
             }
         });
-        return new OpenAiGateway(backend, factory.StartOnKestrel(), inference);
+        return new OpenAiGateway(backend, factory.StartOnKestrel(), inference, memory);
     }
 
     public Task<HttpResponseMessage> PostAsync(string path, string json, params (string Name, string Value)[] headers)

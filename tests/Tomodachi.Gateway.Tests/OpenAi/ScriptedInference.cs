@@ -73,11 +73,7 @@ internal abstract class InferenceServiceBinding
 
     private static Method<TRequest, TResponse> Method<TRequest, TResponse>(MethodType type, string name)
         where TRequest : class, IMessage<TRequest>, new()
-        where TResponse : class, IMessage<TResponse>, new() =>
-        new(type, Service, name, Marshaller<TRequest>(), Marshaller<TResponse>());
-
-    private static Marshaller<T> Marshaller<T>() where T : class, IMessage<T>, new() =>
-        Marshallers.Create(message => message.ToByteArray(), bytes => new MessageParser<T>(() => new T()).ParseFrom(bytes));
+        where TResponse : class, IMessage<TResponse>, new() => HandBound.Method<TRequest, TResponse>(type, Service, name);
 }
 
 /// <summary>The stand-in inference service: answers as its <see cref="InferenceScript"/> says and records what it was asked.</summary>
