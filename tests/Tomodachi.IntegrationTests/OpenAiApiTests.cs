@@ -7,6 +7,7 @@ using OpenAI;
 using OpenAI.Chat;
 using Tomodachi.Inference.V1;
 using Tomodachi.IntegrationTests.Infrastructure;
+using Tomodachi.Memory.V1;
 
 namespace Tomodachi.IntegrationTests;
 
@@ -102,6 +103,26 @@ public sealed class OpenAiApiTests(SuiteFixture suite)
         Assert.Equal((turn.Reply, TurnSource.Openai), (completion.Content.Single().Text, turn.Stats.Source));
         Assert.Equal("tomodachi:coach", completion.Model);
         await conversations.DeleteConversationAsync(new DeleteConversationRequest { SessionId = session }, cancellationToken: Timeout);
+    }
+
+    [Fact]
+    public async Task The_sdks_embeddings_are_the_memory_services_vectors_for_the_same_texts()
+    {
+        using var channel = suite.CreateGatewayChannel();
+        string[] texts = ["My cat is called Mochi.", "What is my cat's name?"];
+        var direct = await new MemoryService.MemoryServiceClient(channel).EmbedAsync(new EmbedRequest { Texts = { texts } }, cancellationToken: Timeout);
+
+        // The SDK asks for base64 and decodes it itself.
+        var embeddings = (await Sdk().GetEmbeddingClient(direct.Model).GenerateEmbeddingsAsync(texts, cancellationToken: Timeout)).Value;
+
+        Assert.Equal(texts.Length, embeddings.Count);
+        foreach (var (embedding, expected) in embeddings.Zip(direct.Embeddings))
+        {
+            Assert.Equal(expected.Vector, embedding.ToFloats().ToArray());
+        }
+
+        Assert.Equal(direct.Embeddings.Sum(e => (int)e.TokenCount), embeddings.Usage.InputTokenCount);
+        Assert.Equal(direct.Model, embeddings.Model);
     }
 
     [Fact]
