@@ -28,6 +28,9 @@ public sealed class GatewayedInference : IDisposable
 
     public InferenceService.InferenceServiceClient ThroughGateway { get; }
 
+    /// <summary>The gateway's HTTP port: the web UI's and the OpenAI-compatible API's.</summary>
+    public Uri GatewayHttp => _gateway.HttpAddress;
+
     /// <param name="modelPath">The GGUF to serve; empty for the demo model, generated into <paramref name="modelCache"/>.</param>
     public static async Task<GatewayedInference> StartAsync(
         string modelPath, TimeSpan streamFlushInterval, CancellationToken cancellationToken, string? modelCache = null)

@@ -1,14 +1,15 @@
 using Tomodachi.Benchmarks;
 
 // Usage: dotnet benchmarks/Tomodachi.Benchmarks/bin/Release/net10.0/Tomodachi.Benchmarks.dll
-//          [work-directory] [repeats] [Q8_0,Q4_0] [speed,instrumentation,conversation,pipeline]
-// speed, instrumentation and conversation run on the generated model in each quantization; pipeline on the demo model.
+//          [work-directory] [repeats] [Q8_0,Q4_0] [speed,instrumentation,conversation,openai-model,pipeline,openai]
+// speed, instrumentation, conversation and openai-model run on the generated model in each quantization; pipeline and
+// openai on the demo model.
 var workDirectory = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "tomodachi-benchmarks");
 var repeats = args.Length > 1 ? int.Parse(args[1]) : 3;
 var quantizations = args.Length > 2 ? args[2].Split(',') : ["Q8_0", "Q4_0"];
-var benchmarks = args.Length > 3 ? args[3].Split(',') : ["speed", "instrumentation", "conversation", "pipeline"];
+var benchmarks = args.Length > 3 ? args[3].Split(',') : ["speed", "instrumentation", "conversation", "pipeline", "openai"];
 
-if (benchmarks.Contains("speed") || benchmarks.Contains("instrumentation") || benchmarks.Contains("conversation"))
+if (benchmarks.Contains("speed") || benchmarks.Contains("instrumentation") || benchmarks.Contains("conversation") || benchmarks.Contains("openai-model"))
 {
     Console.WriteLine($"Model: {BenchmarkModel.Describe()}");
     foreach (var quantization in quantizations)
@@ -30,10 +31,20 @@ if (benchmarks.Contains("speed") || benchmarks.Contains("instrumentation") || be
         {
             await ConversationBenchmark.RunAsync(model, repeats, Console.Out, CancellationToken.None);
         }
+
+        if (benchmarks.Contains("openai-model"))
+        {
+            await OpenAiBenchmark.RunAsync(workDirectory, model.Path, repeats, Console.Out, CancellationToken.None);
+        }
     }
 }
 
 if (benchmarks.Contains("pipeline"))
 {
     await PipelineBenchmark.RunAsync(workDirectory, repeats, Console.Out, CancellationToken.None);
+}
+
+if (benchmarks.Contains("openai"))
+{
+    await OpenAiBenchmark.RunAsync(workDirectory, "", repeats, Console.Out, CancellationToken.None);
 }

@@ -1,6 +1,7 @@
 using Tomodachi.Gateway.Connect;
 using Tomodachi.Gateway.Extensions;
 using Tomodachi.Gateway.Limits;
+using Tomodachi.Gateway.OpenAi;
 using Tomodachi.Gateway.Proxy;
 using Tomodachi.Gateway.Security;
 
@@ -11,6 +12,7 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
+app.UseOpenAiApi();
 app.UseGatewaySecurity();
 app.UseMiddleware<RequestLimitsMiddleware>();
 app.UseMiddleware<ConnectProtocolMiddleware>();
@@ -18,6 +20,7 @@ app.UseMiddleware<BackendLossMiddleware>();
 app.MapDefaultEndpoints();
 app.MapLogin();
 app.MapGrpcDefaults();
+app.MapOpenAi();
 app.MapReverseProxy();
 
 app.Run();

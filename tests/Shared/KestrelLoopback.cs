@@ -12,7 +12,10 @@ namespace Tomodachi.Testing;
 /// </summary>
 public static class KestrelLoopback
 {
-    /// <summary>Starts a copy of the factory's service on Kestrel and opens a gRPC channel to its "grpc" endpoint.</summary>
+    /// <summary>
+    /// Starts a copy of the factory's service on Kestrel and opens a gRPC channel to its "grpc" endpoint; its "http"
+    /// endpoint's address comes with it.
+    /// </summary>
     public static KestrelService<TEntryPoint> StartOnKestrel<TEntryPoint>(this WebApplicationFactory<TEntryPoint> factory)
         where TEntryPoint : class
     {
@@ -20,16 +23,19 @@ public static class KestrelLoopback
         var onKestrel = factory.WithWebHostBuilder(web => web
             .UseSetting("Kestrel:Endpoints:http:Url", "http://127.0.0.1:0")
             .UseSetting("Kestrel:Endpoints:grpc:Url", "http://127.0.0.1:0"));
-        ListenOptions? grpcEndpoint = null;
-        onKestrel.UseKestrel(kestrel => kestrel.ConfigurationLoader?.Endpoint("grpc", endpoint => grpcEndpoint = endpoint.ListenOptions));
+        ListenOptions? grpcEndpoint = null, httpEndpoint = null;
+        onKestrel.UseKestrel(kestrel => kestrel.ConfigurationLoader?
+            .Endpoint("grpc", endpoint => grpcEndpoint = endpoint.ListenOptions)
+            .Endpoint("http", endpoint => httpEndpoint = endpoint.ListenOptions));
         onKestrel.StartServer();
         var port = grpcEndpoint?.IPEndPoint?.Port ?? throw new InvalidOperationException("the service bound no gRPC endpoint");
-        return new KestrelService<TEntryPoint>(onKestrel, GrpcChannel.ForAddress($"http://127.0.0.1:{port}"));
+        return new KestrelService<TEntryPoint>(onKestrel, GrpcChannel.ForAddress($"http://127.0.0.1:{port}"),
+            new Uri($"http://127.0.0.1:{httpEndpoint?.IPEndPoint?.Port ?? throw new InvalidOperationException("the service bound no HTTP endpoint")}"));
     }
 }
 
-/// <summary>A service started by <see cref="KestrelLoopback.StartOnKestrel"/> and a channel to it.</summary>
-public sealed record KestrelService<TEntryPoint>(WebApplicationFactory<TEntryPoint> Factory, GrpcChannel Channel) : IAsyncDisposable
+/// <summary>A service started by <see cref="KestrelLoopback.StartOnKestrel"/>, a channel to it and its HTTP address.</summary>
+public sealed record KestrelService<TEntryPoint>(WebApplicationFactory<TEntryPoint> Factory, GrpcChannel Channel, Uri HttpAddress) : IAsyncDisposable
     where TEntryPoint : class
 {
     public IServiceProvider Services => Factory.Services;

@@ -28,6 +28,7 @@ public static class GatewayExtensions
         builder.AddContractReflection();
         builder.AddGrpcDefaults();
         builder.AddBackendHealth();
+        builder.AddOpenAiApi();
         return builder;
     }
 

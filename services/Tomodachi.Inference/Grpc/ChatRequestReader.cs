@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Tomodachi.Inference.Configuration;
 using Tomodachi.Inference.Conversations;
+using Tomodachi.Inference.Generation;
 using Tomodachi.Inference.Models;
 using Tomodachi.Inference.Orchestration;
 using Tomodachi.Inference.V1;
@@ -58,6 +59,11 @@ public sealed class ChatRequestReader(IModelManager models, PersonaCatalog perso
             throw InvalidArgument($"messages hold {bytes} bytes; the limit is {MaxConversationBytes} bytes.");
         }
 
+        if (!Enum.IsDefined(request.ReplyFormat))
+        {
+            throw InvalidArgument($"reply_format {(int)request.ReplyFormat} is not a known format; use text or JSON object.");
+        }
+
         var companion = request.Persona.Length > 0;
         if (request.SessionId.Length > 0)
         {
@@ -74,6 +80,7 @@ public sealed class ChatRequestReader(IModelManager models, PersonaCatalog perso
             Persona(request.Persona), MaxTokens(request.HasMaxTokens, request.MaxTokens), Sampling(request.Sampling))
         {
             Stop = Stops(request.Stop),
+            Grammar = request.ReplyFormat == ReplyFormat.JsonObject ? JsonGrammar.Object : null,
             Source = TurnSource.Openai,
             Companion = companion,
             Listed = listed,

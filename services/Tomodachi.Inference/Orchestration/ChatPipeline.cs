@@ -82,7 +82,7 @@ public sealed class ChatPipeline(
         var adapter = persona?.AdapterPath is { Length: > 0 } path ? model.Adapters[path] : null;
         var adapterScale = persona?.AdapterScale ?? 1f;
         var request = new GenerationRequest(0, plan.Tokens, Sampling(persona, turn.Sampling), maxTokens, contextLimit,
-            Adapter: adapter, AdapterScale: adapterScale, Stop: turn.Stop);
+            Grammar: turn.Grammar, Adapter: adapter, AdapterScale: adapterScale, Stop: turn.Stop);
         var result = await InferenceTracing.StageAsync("generate", async () =>
         {
             using var slot = await slots.AcquireAsync(index => model.Engine.Cache.SharedPrefix(index, plan.Tokens, adapter, adapterScale),

@@ -27,6 +27,9 @@ public sealed record ChatTurn(string SessionId, string Message, string? Persona,
     /// <summary>Part of a listed conversation: journaled as such, and the exchange remembered.</summary>
     public bool Listed { get; init; } = true;
 
+    /// <summary>A GBNF grammar the reply must follow (root rule "root"), or null for free text.</summary>
+    public string? Grammar { get; init; }
+
     /// <summary>The conversation the caller sent, or null when the journal holds it.</summary>
     public ClientConversation? ClientConversation { get; init; }
 }

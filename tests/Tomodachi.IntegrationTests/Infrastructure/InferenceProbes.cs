@@ -9,6 +9,10 @@ public static class InferenceProbes
     public static Task WaitForChatInFlightAsync(this InferenceService.InferenceServiceClient inference, CancellationToken cancellationToken) =>
         inference.WaitForStatusAsync(s => s.BusySlots > 0 || s.QueueDepth > 0, cancellationToken);
 
+    /// <summary>Waits until no chat holds a slot or waits for one.</summary>
+    public static Task WaitForIdleAsync(this InferenceService.InferenceServiceClient inference, CancellationToken cancellationToken) =>
+        inference.WaitForStatusAsync(s => s.BusySlots == 0 && s.QueueDepth == 0, cancellationToken);
+
     /// <summary>
     /// Waits until the model is loaded. The service is healthy as soon as it listens and loads the model in the
     /// background, so a restarted service is only back for chats once this is true.
