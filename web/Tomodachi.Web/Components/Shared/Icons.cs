@@ -29,6 +29,8 @@ public enum IconName
     Copy,
     Check,
     Sidebar,
+    Monitor,
+    Warning,
 }
 
 /// <summary>The SVG elements of each icon, for <see cref="Icon"/> and for markup built outside components.</summary>
@@ -68,6 +70,8 @@ public static class Icons
         IconName.Copy => "<rect x=\"9\" y=\"9\" width=\"11\" height=\"11\" rx=\"2\"/><path d=\"M15 5V4a1 1 0 0 0-1-1H5a2 2 0 0 0-2 2v9a1 1 0 0 0 1 1h1\"/>",
         IconName.Check => "<path d=\"m5 12 5 5 9-10\"/>",
         IconName.Sidebar => "<rect x=\"3\" y=\"4\" width=\"18\" height=\"16\" rx=\"2\"/><path d=\"M9 4v16\"/>",
+        IconName.Monitor => "<rect x=\"3\" y=\"4\" width=\"18\" height=\"12\" rx=\"2\"/><path d=\"M8 20h8M12 16v4\"/>",
+        IconName.Warning => "<path d=\"M12 3 2 20h20z\"/><path d=\"M12 10v4M12 17v.5\"/>",
         _ => throw new ArgumentOutOfRangeException(nameof(icon), icon, "No such icon."),
     };
 
