@@ -140,18 +140,18 @@ public sealed class ChatViewTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void While_a_reply_streams_Stop_replaces_Send_and_Escape_stops_it()
+    public async Task While_a_reply_streams_Stop_replaces_Send_and_Escape_stops_it()
     {
         backends.Inference.HoldReply = new TaskCompletionSource();
         var cut = Render<ChatView>();
         cut.WaitForAssertion(() => cut.Find("#chatInput").Input("Tell me a long story"), Wait);
-        cut.Find("form.chat-form").Submit();
+        await cut.InvokeAsync(() => cut.Find("form.chat-form").Submit());
 
         cut.WaitForAssertion(() => Assert.Equal("Hello", cut.Find(".chat-message.assistant .chat-text").TextContent.Trim()), Wait);
         Assert.Empty(cut.FindAll("#sendButton"));
         Assert.Equal("Stop the reply (Esc)", cut.Find("#stopButton").GetAttribute("aria-label"));
 
-        cut.Find("section.chat").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+        await cut.InvokeAsync(() => cut.Find("section.chat").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" }));
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#sendButton")), Wait);
         Assert.Empty(cut.FindAll("#stopButton"));
@@ -159,27 +159,27 @@ public sealed class ChatViewTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void The_Stop_button_stops_the_reply()
+    public async Task The_Stop_button_stops_the_reply()
     {
         backends.Inference.HoldReply = new TaskCompletionSource();
         var cut = Render<ChatView>();
         cut.WaitForAssertion(() => cut.Find("#chatInput").Input("Tell me a long story"), Wait);
-        cut.Find("form.chat-form").Submit();
+        await cut.InvokeAsync(() => cut.Find("form.chat-form").Submit());
 
         cut.WaitForAssertion(() => Assert.Equal("Hello", cut.Find(".chat-message.assistant .chat-text").TextContent.Trim()), Wait);
 
-        cut.Find("#stopButton").Click();
+        await cut.InvokeAsync(() => cut.Find("#stopButton").Click());
 
         cut.WaitForAssertion(() => Assert.Contains("Stopped", cut.Find(".chat-message.assistant .chat-stats").TextContent), Wait);
         Assert.Equal("Hello", cut.Find(".chat-message.assistant .chat-text").TextContent.Trim());
     }
 
     [Fact]
-    public void Only_the_last_exchange_offers_edit_and_regenerate_and_regenerate_replaces_the_reply()
+    public async Task Only_the_last_exchange_offers_edit_and_regenerate_and_regenerate_replaces_the_reply()
     {
         var cut = ChatOnce();
         cut.WaitForAssertion(() => cut.Find("#chatInput").Input("Second"), Wait);
-        cut.Find("form.chat-form").Submit();
+        await cut.InvokeAsync(() => cut.Find("form.chat-form").Submit());
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll(".chat-message.assistant .chat-stats").Count), Wait);
 
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#regenerate")), Wait);
@@ -187,7 +187,7 @@ public sealed class ChatViewTests : BunitContext, IAsyncLifetime
         Assert.Equal("Second", cut.Find("#editLast").Closest(".chat-message")!.QuerySelector(".chat-text")!.TextContent.Trim());
         backends.Inference.ReplyDeltas = ["Another", " answer"];
 
-        cut.Find("#regenerate").Click();
+        await cut.InvokeAsync(() => cut.Find("#regenerate").Click());
 
         cut.WaitForAssertion(() => Assert.Equal("Another answer", cut.FindAll(".chat-message.assistant .chat-text")[^1].TextContent.Trim()), Wait);
         Assert.True(backends.Inference.Requests[^1].ReplaceLastTurn);
@@ -196,17 +196,17 @@ public sealed class ChatViewTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void Editing_the_last_message_resends_it_and_Escape_cancels_the_edit()
+    public async Task Editing_the_last_message_resends_it_and_Escape_cancels_the_edit()
     {
         var cut = ChatOnce();
         cut.WaitForAssertion(() => cut.Find("#editLast").Click(), Wait);
-        cut.Find("#editInput").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+        await cut.InvokeAsync(() => cut.Find("#editInput").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" }));
         Assert.Empty(cut.FindAll("#editInput"));
 
-        cut.Find("#editLast").Click();
+        await cut.InvokeAsync(() => cut.Find("#editLast").Click());
         Assert.Equal("Hi", cut.Find("#editInput").GetAttribute("value"));
-        cut.Find("#editInput").Input("Hi, edited");
-        cut.Find("form.edit-form").Submit();
+        await cut.InvokeAsync(() => cut.Find("#editInput").Input("Hi, edited"));
+        await cut.InvokeAsync(() => cut.Find("form.edit-form").Submit());
 
         cut.WaitForAssertion(() => Assert.Equal("Hi, edited", cut.Find(".chat-message.user .chat-text").TextContent.Trim()), Wait);
         cut.WaitForAssertion(() => Assert.Equal(2, backends.Inference.Requests.Count), Wait);
@@ -215,16 +215,16 @@ public sealed class ChatViewTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void The_persona_picker_lists_the_personas_and_the_chosen_one_goes_with_the_message()
+    public async Task The_persona_picker_lists_the_personas_and_the_chosen_one_goes_with_the_message()
     {
         backends.Inference.Personas.AddRange([new Persona { Name = "tomodachi", Description = "A friend", IsDefault = true }, new Persona { Name = "coach", Description = "Keeps you going" }]);
         var cut = Render<ChatView>();
         cut.WaitForAssertion(() => Assert.Equal(["", "tomodachi", "coach"], cut.FindAll("#personaPicker option").Select(o => o.GetAttribute("value"))), Wait);
         Assert.Equal("tomodachi (default)", cut.FindAll("#personaPicker option")[1].TextContent);
 
-        cut.Find("#personaPicker").Change("coach");
-        cut.Find("#chatInput").Input("Push me");
-        cut.Find("form.chat-form").Submit();
+        await cut.InvokeAsync(() => cut.Find("#personaPicker").Change("coach"));
+        await cut.InvokeAsync(() => cut.Find("#chatInput").Input("Push me"));
+        await cut.InvokeAsync(() => cut.Find("form.chat-form").Submit());
 
         cut.WaitForAssertion(() => Assert.Equal("coach", Assert.Single(backends.Inference.Requests).Persona), Wait);
     }

@@ -64,7 +64,7 @@ public sealed class ConversationSidebarTests : BunitContext, IAsyncLifetime
         cut.WaitForAssertion(() => Conversation(cut, "web-a").QuerySelector(".conversation-open")!.Click(), Wait);
         cut.WaitForAssertion(() => Assert.Equal("web-a", session.SessionId), Wait);
 
-        cut.Find("#newChat").Click();
+        await cut.InvokeAsync(() => cut.Find("#newChat").Click());
 
         cut.WaitForAssertion(() => Assert.Empty(session.Messages), Wait);
         Assert.NotEqual("web-a", session.SessionId);
@@ -73,30 +73,30 @@ public sealed class ConversationSidebarTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void Rename_by_keyboard_saves_the_title_and_Escape_cancels()
+    public async Task Rename_by_keyboard_saves_the_title_and_Escape_cancels()
     {
         var cut = Render<ConversationSidebar>();
         cut.WaitForAssertion(() => Conversation(cut, "web-a").QuerySelector("[data-action=rename]")!.Click(), Wait);
         Assert.Equal("First chat", cut.Find("#renameInput").GetAttribute("value"));
-        cut.Find(".rename-form").KeyDown(new KeyboardEventArgs { Key = "Escape" });
+        await cut.InvokeAsync(() => cut.Find(".rename-form").KeyDown(new KeyboardEventArgs { Key = "Escape" }));
         Assert.Empty(cut.FindAll("#renameInput"));
 
-        Conversation(cut, "web-a").QuerySelector("[data-action=rename]")!.Click();
-        cut.Find("#renameInput").Input("Camping plans");
-        cut.Find(".rename-form").Submit();
+        await cut.InvokeAsync(() => Conversation(cut, "web-a").QuerySelector("[data-action=rename]")!.Click());
+        await cut.InvokeAsync(() => cut.Find("#renameInput").Input("Camping plans"));
+        await cut.InvokeAsync(() => cut.Find(".rename-form").Submit());
 
         cut.WaitForAssertion(() => Assert.Equal("Camping plans", Conversation(cut, "web-a").QuerySelector(".conversation-title")!.TextContent), Wait);
         Assert.Empty(cut.FindAll("#renameInput"));
     }
 
     [Fact]
-    public void A_refused_title_keeps_the_editor_open_and_says_why()
+    public async Task A_refused_title_keeps_the_editor_open_and_says_why()
     {
         var cut = Render<ConversationSidebar>();
         cut.WaitForAssertion(() => Conversation(cut, "web-a").QuerySelector("[data-action=rename]")!.Click(), Wait);
 
-        cut.Find("#renameInput").Input(new string('x', 201));
-        cut.Find(".rename-form").Submit();
+        await cut.InvokeAsync(() => cut.Find("#renameInput").Input(new string('x', 201)));
+        await cut.InvokeAsync(() => cut.Find(".rename-form").Submit());
 
         cut.WaitForAssertion(() => Assert.Equal("Not renamed: InvalidArgument: title must be 1 to 200 characters; it has 201.",
             Conversation(cut, "web-a").QuerySelector("[role=alert]")!.TextContent), Wait);
@@ -104,33 +104,33 @@ public sealed class ConversationSidebarTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void Delete_asks_first_Cancel_keeps_the_conversation_and_Delete_removes_it()
+    public async Task Delete_asks_first_Cancel_keeps_the_conversation_and_Delete_removes_it()
     {
         var cut = Render<ConversationSidebar>();
         cut.WaitForAssertion(() => Conversation(cut, "web-a").QuerySelector("[data-action=delete]")!.Click(), Wait);
         Assert.Contains("Delete “First chat”", cut.Find(".delete-confirm").TextContent);
         Assert.Empty(backends.Conversations.Deleted);
 
-        cut.Find("#cancelDelete").Click();
+        await cut.InvokeAsync(() => cut.Find("#cancelDelete").Click());
         Assert.Empty(cut.FindAll(".delete-confirm"));
         Assert.Equal(2, cut.FindAll(".conversation").Count);
 
-        Conversation(cut, "web-a").QuerySelector("[data-action=delete]")!.Click();
-        cut.Find("#confirmDelete").Click();
+        await cut.InvokeAsync(() => Conversation(cut, "web-a").QuerySelector("[data-action=delete]")!.Click());
+        await cut.InvokeAsync(() => cut.Find("#confirmDelete").Click());
 
         cut.WaitForAssertion(() => Assert.Equal(["web-b"], cut.FindAll(".conversation").Select(c => c.GetAttribute("data-session-id"))), Wait);
         Assert.Equal(["web-a"], backends.Conversations.Deleted);
     }
 
     [Fact]
-    public void Deleting_the_open_conversation_moves_the_chat_to_a_new_one()
+    public async Task Deleting_the_open_conversation_moves_the_chat_to_a_new_one()
     {
         var cut = Render<ConversationSidebar>();
         cut.WaitForAssertion(() => Conversation(cut, "web-a").QuerySelector(".conversation-open")!.Click(), Wait);
         cut.WaitForAssertion(() => Assert.Equal(4, session.Messages.Count), Wait);
 
-        Conversation(cut, "web-a").QuerySelector("[data-action=delete]")!.Click();
-        cut.Find("#confirmDelete").Click();
+        await cut.InvokeAsync(() => Conversation(cut, "web-a").QuerySelector("[data-action=delete]")!.Click());
+        await cut.InvokeAsync(() => cut.Find("#confirmDelete").Click());
 
         cut.WaitForAssertion(() => Assert.Equal(["web-a"], backends.Conversations.Deleted), Wait);
         Assert.NotEqual("web-a", session.SessionId);
@@ -138,13 +138,13 @@ public sealed class ConversationSidebarTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void A_delete_the_service_refuses_leaves_the_conversation_and_says_why()
+    public async Task A_delete_the_service_refuses_leaves_the_conversation_and_says_why()
     {
         backends.Conversations.Failures["DeleteConversation"] = new Status(StatusCode.Unavailable, "The memory service cannot be reached; nothing was deleted.");
         var cut = Render<ConversationSidebar>();
         cut.WaitForAssertion(() => Conversation(cut, "web-b").QuerySelector("[data-action=delete]")!.Click(), Wait);
 
-        cut.Find("#confirmDelete").Click();
+        await cut.InvokeAsync(() => cut.Find("#confirmDelete").Click());
 
         cut.WaitForAssertion(() => Assert.Equal("Not deleted: Unavailable: The memory service cannot be reached; nothing was deleted.",
             Conversation(cut, "web-b").QuerySelector("[role=alert]")!.TextContent), Wait);
@@ -152,14 +152,14 @@ public sealed class ConversationSidebarTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void A_list_that_cannot_be_read_is_explained_and_New_chat_still_works()
+    public async Task A_list_that_cannot_be_read_is_explained_and_New_chat_still_works()
     {
         backends.Conversations.Failures["ListConversations"] = new Status(StatusCode.Unavailable, "Connection refused");
         var cut = Render<ConversationSidebar>();
         var before = session.SessionId;
 
         cut.WaitForAssertion(() => Assert.Equal("Conversations could not be listed: Unavailable: Connection refused", cut.Find("#conversationsError").TextContent), Wait);
-        cut.Find("#newChat").Click();
+        await cut.InvokeAsync(() => cut.Find("#newChat").Click());
 
         cut.WaitForAssertion(() => Assert.NotEqual(before, session.SessionId), Wait);
     }
