@@ -26,21 +26,73 @@ public class ScriptedInferenceService
 
     public List<Persona> Personas { get; } = [];
 
+    /// <summary>When set, a chat waits for it after each delta, so a test can stop a reply under way.</summary>
+    public TaskCompletionSource? HoldReply { get; set; }
+
+    /// <summary>Method name to the status it fails with; a failed chat generates and journals nothing.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, Status> Failures { get; } = new();
+
+    /// <summary>
+    /// Streams <see cref="ReplyDeltas"/> and journals the turn as the real service does: newest first, a stopped reply
+    /// with stop reason cancelled and no stats sent, a replaced turn marked replaced (NOT_FOUND when there is none).
+    /// </summary>
     public virtual async Task Chat(ChatRequest request, IServerStreamWriter<ChatResponse> responseStream, ServerCallContext context)
     {
+        int number;
         lock (Requests)
         {
             Requests.Add(request);
+            number = Requests.Count;
         }
 
-        foreach (var delta in ReplyDeltas)
+        FailIfScripted(nameof(Chat));
+        var replaced = request.ReplaceLastTurn
+            ? LastTurnOf(request.SessionId) ?? throw new RpcException(new Status(StatusCode.NotFound, "The conversation has no turn to replace."))
+            : null;
+        var reply = new System.Text.StringBuilder();
+        var stop = StopReason.EndOfGeneration;
+        try
         {
-            await responseStream.WriteAsync(new ChatResponse { Delta = delta }, context.CancellationToken);
+            foreach (var delta in ReplyDeltas)
+            {
+                await responseStream.WriteAsync(new ChatResponse { Delta = delta }, context.CancellationToken);
+                reply.Append(delta);
+                if (HoldReply is { } hold)
+                {
+                    await hold.Task.WaitAsync(context.CancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            stop = StopReason.Cancelled;
         }
 
-        var stats = TestData.Turn(id: $"turn-{Requests.Count}", completionTokens: (uint)ReplyDeltas.Count);
+        var stats = TestData.Turn(id: $"turn-{number}", completionTokens: (uint)ReplyDeltas.Count);
         stats.SessionId = request.SessionId;
-        await responseStream.WriteAsync(new ChatResponse { Stats = stats }, context.CancellationToken);
+        stats.StopReason = stop;
+        stats.Persona = request.Persona;
+        stats.ReplacedTurnId = replaced?.Stats.TurnId ?? "";
+        stats.FinishedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
+        lock (Journal)
+        {
+            replaced?.Replaced = true;
+            Journal.Insert(0, new Turn { Stats = stats, UserMessage = request.Message, Reply = reply.ToString() });
+        }
+
+        if (stop != StopReason.Cancelled)
+        {
+            await responseStream.WriteAsync(new ChatResponse { Stats = stats }, context.CancellationToken);
+        }
+    }
+
+    /// <summary>The newest turn of a conversation that no later turn replaced.</summary>
+    public Turn? LastTurnOf(string sessionId)
+    {
+        lock (Journal)
+        {
+            return Journal.FirstOrDefault(t => t.Stats.SessionId == sessionId && !t.Replaced);
+        }
     }
 
     /// <summary>When set, the journal is this many turns made on demand ("turn-0" the oldest) instead of <see cref="Journal"/>.</summary>
@@ -58,10 +110,15 @@ public class ScriptedInferenceService
             throw new RpcException(new Status(StatusCode.Unavailable, "the scripted journal went away"));
         }
 
-        var all = GeneratedJournalSize is { } size
-            ? Enumerable.Range(0, size).Select(i => new Turn { Stats = TestData.Turn($"turn-{size - 1 - i}") })
-            : Journal.Where(t => request.SessionId.Length == 0 || t.Stats.SessionId == request.SessionId);
-        var total = GeneratedJournalSize ?? all.Count();
+        List<Turn> all;
+        lock (Journal)
+        {
+            all = GeneratedJournalSize is { } size
+                ? [.. Enumerable.Range(0, size).Select(i => new Turn { Stats = TestData.Turn($"turn-{size - 1 - i}") })]
+                : [.. Journal.Where(t => request.SessionId.Length == 0 || t.Stats.SessionId == request.SessionId)];
+        }
+
+        var total = all.Count;
         var page = all.Skip(offset).Take((int)request.PageSize).ToList();
         var next = offset + page.Count;
         return Task.FromResult(new ListTurnsResponse
@@ -71,8 +128,11 @@ public class ScriptedInferenceService
         });
     }
 
-    public virtual Task<ListPersonasResponse> ListPersonas(ListPersonasRequest request, ServerCallContext context) =>
-        Task.FromResult(new ListPersonasResponse { Personas = { Personas } });
+    public virtual Task<ListPersonasResponse> ListPersonas(ListPersonasRequest request, ServerCallContext context)
+    {
+        FailIfScripted(nameof(ListPersonas));
+        return Task.FromResult(new ListPersonasResponse { Personas = { Personas } });
+    }
 
     public virtual async Task WatchTurns(WatchTurnsRequest request, IServerStreamWriter<WatchTurnsResponse> responseStream, ServerCallContext context)
     {
@@ -86,6 +146,14 @@ public class ScriptedInferenceService
         catch (OperationCanceledException)
         {
             // The client went away.
+        }
+    }
+
+    private void FailIfScripted(string method)
+    {
+        if (Failures.TryGetValue(method, out var status))
+        {
+            throw new RpcException(status);
         }
     }
 

@@ -7,17 +7,9 @@ using Tomodachi.Web.Tests.Backends;
 
 namespace Tomodachi.Web.Tests.Chat;
 
-public sealed class ChatSessionTests : IAsyncLifetime
+public sealed class ChatSessionTests : ScriptedChatTests
 {
-    private ScriptedInference backends = null!;
-
-    private ScriptedInferenceService Inference => backends.Inference;
-
-    private ScriptedTuningService Tuning => backends.Tuning;
-
-    public async Task InitializeAsync() => backends = await ScriptedInference.StartAsync();
-
-    public async Task DisposeAsync() => await backends.DisposeAsync();
+    private ScriptedTuningService Tuning => Backends.Tuning;
 
     [Fact]
     public async Task Reply_grows_delta_by_delta_and_ends_with_the_servers_stats()
@@ -65,7 +57,7 @@ public sealed class ChatSessionTests : IAsyncLifetime
     public async Task Unreachable_service_becomes_an_error_line_not_an_exception()
     {
         using var closed = GrpcChannel.ForAddress("http://127.0.0.1:9");
-        using var session = new ChatSession(new InferenceService.InferenceServiceClient(closed), new TuningService.TuningServiceClient(closed));
+        using var session = new ChatSession(new InferenceService.InferenceServiceClient(closed), new ConversationService.ConversationServiceClient(closed), new TuningService.TuningServiceClient(closed));
 
         await session.SendAsync("Hi", CancellationToken.None);
 
@@ -161,82 +153,11 @@ public sealed class ChatSessionTests : IAsyncLifetime
         Assert.Equal(Rating.Cleared, Tuning.Ratings["turn-1"]);
     }
 
-    [Fact]
-    public async Task Resume_shows_the_conversation_oldest_first_with_its_stored_ratings()
-    {
-        Inference.Journal.AddRange([Turn("old-2", "web-earlier", "How are you?", "Fine."), Turn("old-1", "web-earlier", "Hi", "Hello!"),
-            Turn("other", "web-someone-else", "Psst", "Shh")]);
-        Tuning.Ratings["old-1"] = Rating.ThumbsDown;
-        Tuning.Ratings["old-2"] = Rating.Cleared;
-        using var session = NewSession();
-
-        await session.ResumeAsync("web-earlier", CancellationToken.None);
-
-        Assert.Equal("web-earlier", session.SessionId);
-        Assert.Equal(["Hi", "Hello!", "How are you?", "Fine."], session.Messages.Select(m => m.Text));
-        Assert.Equal(Rating.ThumbsDown, session.Messages[1].Rating);
-        Assert.Equal(Rating.Cleared, session.Messages[3].Rating);
-        Assert.Null(session.HistoryError);
-
-        await session.SendAsync("And now?", CancellationToken.None);
-        Assert.Equal("web-earlier", Assert.Single(Inference.Requests).SessionId);
-    }
-
-    [Fact]
-    public async Task Resume_with_ratings_unavailable_shows_the_replies_and_says_why_their_rating_is_unknown()
-    {
-        Inference.Journal.Add(Turn("old-1", "web-earlier", "Hi", "Hello!"));
-        Tuning.Failures["GetRatings"] = new Status(StatusCode.Unimplemented, "");
-        using var session = NewSession();
-
-        await session.ResumeAsync("web-earlier", CancellationToken.None);
-
-        Assert.Equal("Hello!", session.Messages[1].Text);
-        Assert.Equal(Rating.Unspecified, session.Messages[1].Rating);
-        Assert.Equal("Stored rating unknown: Unimplemented: the service does not offer TuningService.GetRatings yet", session.Messages[1].RatingError);
-    }
-
-    [Fact]
-    public async Task Resume_while_the_journal_is_unreachable_says_so_and_the_chat_goes_on()
-    {
-        using var closed = GrpcChannel.ForAddress("http://127.0.0.1:9");
-        using var session = new ChatSession(new InferenceService.InferenceServiceClient(closed), backends.TuningClient);
-
-        await session.ResumeAsync("web-earlier", CancellationToken.None);
-
-        Assert.StartsWith("The earlier conversation could not be loaded: Unavailable", session.HistoryError);
-        Assert.Empty(session.Messages);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("has spaces")]
-    [InlineData("web-<script>")]
-    public async Task Resume_of_an_id_the_contract_refuses_keeps_the_new_conversation(string stored)
-    {
-        using var session = NewSession();
-        var fresh = session.SessionId;
-
-        await session.ResumeAsync(stored, CancellationToken.None);
-
-        Assert.Equal(fresh, session.SessionId);
-        Assert.Null(session.HistoryError);
-    }
-
-    private ChatSession NewSession() => new(backends.InferenceClient, backends.TuningClient);
-
     /// <summary>One exchange whose turn the scripted journal knows, so it can be rated.</summary>
     private async Task<ChatMessage> ChatAsync(ChatSession session)
     {
         Tuning.Ratings["turn-1"] = Rating.Cleared;
         await session.SendAsync("Hi", CancellationToken.None);
         return session.Messages[1];
-    }
-
-    private static Turn Turn(string id, string sessionId, string message, string reply)
-    {
-        var stats = TestData.Turn(id);
-        stats.SessionId = sessionId;
-        return new Turn { Stats = stats, UserMessage = message, Reply = reply };
     }
 }

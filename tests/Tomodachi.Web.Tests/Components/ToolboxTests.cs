@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tomodachi.Knob.V1;
+using Tomodachi.Web.Components.Shared;
 using Tomodachi.Web.Components.Toolbox;
 using Tomodachi.Web.Feeds;
 using Tomodachi.Web.Tests.Backends;
@@ -11,7 +12,7 @@ namespace Tomodachi.Web.Tests.Components;
 
 public sealed class ToolboxTests : BunitContext, IAsyncLifetime
 {
-    private static readonly ToolboxItem[] Items = [new("status", "📊", "Status"), new("chat", "💬", "Chat"), new("export", "📥", "Export CSV")];
+    private static readonly ToolboxItem[] Items = [new("status", IconName.Status, "Status"), new("chat", IconName.Chat, "Chat"), new("export", IconName.Download, "Export CSV")];
 
     private readonly ScriptedKnobService knob = new();
     private readonly List<ToolboxItem> opened = [];

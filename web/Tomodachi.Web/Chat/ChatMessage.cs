@@ -20,11 +20,14 @@ public sealed class ChatMessage(ChatRole role, string text)
 
     public string Text => text.ToString();
 
-    /// <summary>The server's figures for this reply, once it has finished.</summary>
+    /// <summary>The server's figures for this reply, once it has finished (or, for a stopped reply, once the journal has it).</summary>
     public TurnStats? Stats { get; internal set; }
 
     /// <summary>Why the reply failed, in words; null when it did not.</summary>
     public string? Error { get; internal set; }
+
+    /// <summary>True when the person stopped this reply before it finished.</summary>
+    public bool Stopped { get; internal set; }
 
     /// <summary>The rating stored in the journal; <see cref="Rating.Cleared"/> when none, unspecified while unknown.</summary>
     public Rating Rating { get; internal set; }
@@ -35,8 +38,13 @@ public sealed class ChatMessage(ChatRole role, string text)
     /// <summary>Why the last rating could not be stored or read, in words; null when it could.</summary>
     public string? RatingError { get; internal set; }
 
-    /// <summary>A finished reply of a journaled turn, which can be rated.</summary>
+    /// <summary>A reply of a journaled turn (finished, or stopped and found in the journal), which can be rated.</summary>
     public bool CanBeRated => Role == ChatRole.Assistant && Error is null && Stats is { TurnId.Length: > 0 };
 
+    /// <summary>True once the journal holds this reply's turn, so a regenerate or an edit replaces it there.</summary>
+    public bool IsJournaled => Stats is { TurnId.Length: > 0 };
+
     internal void Append(string delta) => text.Append(delta);
+
+    internal void Replace(string newText) => text.Clear().Append(newText);
 }

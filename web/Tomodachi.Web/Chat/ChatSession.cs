@@ -7,28 +7,34 @@ using Tomodachi.Web.Feeds;
 namespace Tomodachi.Web.Chat;
 
 /// <summary>
-/// The conversation of one browser circuit: sends a message to InferenceService.Chat and appends the reply as
-/// its deltas arrive, resumes an earlier conversation from the turn journal, and rates replies through
-/// TuningService. A failed call becomes words on the line it concerns, never an exception in the UI.
+/// The conversation of one browser circuit: sends a message to InferenceService.Chat and appends the reply as its
+/// deltas arrive, stops it, regenerates the last reply or resends an edited last message (both replace the last
+/// turn on the server), opens a conversation from the journal, and rates replies through TuningService. The server
+/// keeps the conversation; this holds what the page shows. A failed call becomes words on the line it concerns,
+/// never an exception in the UI.
 /// </summary>
-public sealed partial class ChatSession(InferenceService.InferenceServiceClient inference, TuningService.TuningServiceClient tuning)
-    : IDisposable
+public sealed partial class ChatSession(
+    InferenceService.InferenceServiceClient inference,
+    ConversationService.ConversationServiceClient conversations,
+    TuningService.TuningServiceClient tuning) : IDisposable
 {
-    /// <summary>The newest turns a resumed conversation shows.</summary>
-    public const int HistoryTurns = 50;
-
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
     private readonly List<ChatMessage> messages = [];
     private readonly CancellationTokenSource lifetime = new();
+    private CancellationTokenSource? replying;
+    private Task replyFinished = Task.CompletedTask;
 
     /// <summary>A conversation id the contract accepts: letters, digits and '-', at most 64 characters.</summary>
-    public string SessionId { get; private set; } = "web-" + Guid.NewGuid().ToString("N");
+    public string SessionId { get; private set; } = NewSessionId();
 
     public IReadOnlyList<ChatMessage> Messages => messages;
 
     public bool IsReplying { get; private set; }
 
-    /// <summary>Why the earlier conversation could not be shown, in words; null when it could.</summary>
+    /// <summary>The persona sent with every message of this conversation; empty lets the orchestrator choose.</summary>
+    public string Persona { get; set; } = "";
+
+    /// <summary>Why the conversation could not be shown, in words; null when it could.</summary>
     public string? HistoryError { get; private set; }
 
     /// <summary>The stats of the most recent reply of this conversation.</summary>
@@ -37,64 +43,75 @@ public sealed partial class ChatSession(InferenceService.InferenceServiceClient 
     /// <summary>Raised after every delta, when a reply finishes and when a rating changes.</summary>
     public event Action? Changed;
 
-    /// <summary>True for an id <see cref="ResumeAsync"/> accepts: the contract's session id pattern.</summary>
+    /// <summary>Raised when the journal has a new turn of this session, or the session became another conversation.</summary>
+    public event Action? ConversationChanged;
+
+    /// <summary>True for an id <see cref="OpenAsync"/> accepts: the contract's session id pattern.</summary>
     public static bool IsValidSessionId(string? sessionId) => sessionId is not null && SessionIdPattern().IsMatch(sessionId);
 
-    /// <summary>
-    /// Continues the conversation <paramref name="sessionId"/> (e.g. after a page reload): its newest turns from the
-    /// journal become the lines of this session, with their stored ratings. Does nothing once this session has lines.
-    /// </summary>
-    public async Task ResumeAsync(string sessionId, CancellationToken cancellationToken)
+    /// <summary>The last message and its reply, when the conversation ends with a whole exchange.</summary>
+    public (ChatMessage Message, ChatMessage Reply)? LastExchange =>
+        messages is [.., { Role: ChatRole.User } message, { Role: ChatRole.Assistant } reply] ? (message, reply) : null;
+
+    public Task SendAsync(string message, CancellationToken cancellationToken)
     {
-        if (!IsValidSessionId(sessionId) || messages.Count > 0 || IsReplying)
+        var text = message.Trim();
+        if (text.Length == 0 || IsReplying)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        SessionId = sessionId;
-        using var linked = Linked(cancellationToken);
-        try
-        {
-            var page = await inference.ListTurnsAsync(
-                new ListTurnsRequest { SessionId = sessionId, PageSize = HistoryTurns }, cancellationToken: linked.Token);
-            var history = new List<ChatMessage>();
-            foreach (var turn in page.Turns.Reverse())
-            {
-                history.Add(new ChatMessage(ChatRole.User, turn.UserMessage));
-                history.Add(new ChatMessage(ChatRole.Assistant, turn.Reply) { Stats = turn.Stats });
-            }
-
-            // Before anything typed while the history was on its way.
-            messages.InsertRange(0, history);
-
-            Changed?.Invoke();
-            await LoadRatingsAsync(linked.Token);
-        }
-        catch (RpcException error) when (!linked.IsCancellationRequested)
-        {
-            HistoryError = "The earlier conversation could not be loaded: " + FeedStatus.Describe(error, "InferenceService.ListTurns");
-        }
-
-        Changed?.Invoke();
+        messages.Add(new ChatMessage(ChatRole.User, text));
+        return ReplyAsync(text, replaceLastTurn: false, cancellationToken);
     }
 
-    public async Task SendAsync(string message, CancellationToken cancellationToken)
+    /// <summary>Asks again for the last reply: the same message, replacing the last turn when the journal holds it.</summary>
+    public async Task RegenerateAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(message) || IsReplying)
+        if (IsReplying || LastExchange is not var (message, reply))
         {
             return;
         }
 
+        var replace = await IsJournaledAsync(reply);
+        messages.Remove(reply);
+        await ReplyAsync(message.Text, replace, cancellationToken);
+    }
+
+    /// <summary>Sends an edited last message in place of the last one, with a new reply.</summary>
+    public async Task EditAndResendAsync(string edited, CancellationToken cancellationToken)
+    {
+        var text = edited.Trim();
+        if (text.Length == 0 || IsReplying || LastExchange is not var (message, reply))
+        {
+            return;
+        }
+
+        var replace = await IsJournaledAsync(reply);
+        message.Replace(text);
+        messages.Remove(reply);
+        await ReplyAsync(text, replace, cancellationToken);
+    }
+
+    /// <summary>Stops the reply in progress: the call is cancelled, so the server ends generation and frees its slot.</summary>
+    public void Stop() => replying?.Cancel();
+
+    private async Task ReplyAsync(string text, bool replaceLastTurn, CancellationToken cancellationToken)
+    {
         var reply = new ChatMessage(ChatRole.Assistant, "");
-        messages.Add(new ChatMessage(ChatRole.User, message.Trim()));
         messages.Add(reply);
         IsReplying = true;
+        var finished = new TaskCompletionSource();
+        replyFinished = finished.Task;
+        using var stop = new CancellationTokenSource();
+        replying = stop;
         Changed?.Invoke();
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.Token, stop.Token);
+        var request = new ChatRequest { SessionId = SessionId, Message = text, Persona = Persona, ReplaceLastTurn = replaceLastTurn };
         try
         {
-            using var call = inference.Chat(new ChatRequest { SessionId = SessionId, Message = message.Trim() }, cancellationToken: linked.Token);
+            using var call = inference.Chat(request, cancellationToken: linked.Token);
             await foreach (var response in call.ResponseStream.ReadAllAsync(linked.Token))
             {
                 if (response.EventCase == ChatResponse.EventOneofCase.Delta)
@@ -103,14 +120,15 @@ public sealed partial class ChatSession(InferenceService.InferenceServiceClient 
                 }
                 else if (response.EventCase == ChatResponse.EventOneofCase.Stats)
                 {
-                    reply.Stats = response.Stats;
-                    // The service journals a turn before it sends the stats: a new turn is known and unrated.
-                    reply.Rating = Rating.Cleared;
-                    LastStats = response.Stats;
+                    Finish(reply, response.Stats);
                 }
 
                 Changed?.Invoke();
             }
+        }
+        catch (Exception error) when (error is OperationCanceledException or RpcException && stop.IsCancellationRequested)
+        {
+            reply.Stopped = true;
         }
         catch (RpcException error) when (!linked.IsCancellationRequested)
         {
@@ -122,68 +140,29 @@ public sealed partial class ChatSession(InferenceService.InferenceServiceClient 
         }
         finally
         {
+            replying = null;
             IsReplying = false;
+            finished.SetResult();
         }
 
         Changed?.Invoke();
+        if (reply.Stopped)
+        {
+            TrackStopped(reply, text);
+        }
+        else if (reply.IsJournaled)
+        {
+            ConversationChanged?.Invoke();
+        }
     }
 
-    /// <summary>
-    /// Stores <paramref name="rating"/> on a finished reply; choosing the rating it already has clears it, so each
-    /// thumb is a toggle. The line then shows what the service confirmed, or why it could not.
-    /// </summary>
-    public async Task RateAsync(ChatMessage reply, Rating rating, CancellationToken cancellationToken)
+    private void Finish(ChatMessage reply, TurnStats stats)
     {
-        if (!reply.CanBeRated || reply.IsRating || rating is not (Rating.ThumbsUp or Rating.ThumbsDown))
-        {
-            return;
-        }
-
-        var wanted = reply.Rating == rating ? Rating.Cleared : rating;
-        reply.IsRating = true;
-        reply.RatingError = null;
-        Changed?.Invoke();
-        using var linked = Linked(cancellationToken);
-        try
-        {
-            var stored = await tuning.RateTurnAsync(
-                new RateTurnRequest { TurnId = reply.Stats!.TurnId, Rating = wanted }, cancellationToken: linked.Token);
-            reply.Rating = stored.Rating;
-        }
-        catch (RpcException error)
-        {
-            reply.RatingError = "Rating not saved: " + FeedStatus.Describe(error, "TuningService.RateTurn");
-        }
-        finally
-        {
-            reply.IsRating = false;
-        }
-
-        Changed?.Invoke();
-    }
-
-    private async Task LoadRatingsAsync(CancellationToken cancellationToken)
-    {
-        var rateable = messages.Where(m => m.CanBeRated).ToList();
-        if (rateable.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            var request = new GetRatingsRequest { TurnIds = { rateable.Select(m => m.Stats!.TurnId) } };
-            var response = await tuning.GetRatingsAsync(request, cancellationToken: cancellationToken);
-            foreach (var reply in rateable)
-            {
-                reply.Rating = response.Ratings.TryGetValue(reply.Stats!.TurnId, out var rating) ? rating : Rating.Unspecified;
-            }
-        }
-        catch (RpcException error) when (!cancellationToken.IsCancellationRequested)
-        {
-            var reason = "Stored rating unknown: " + FeedStatus.Describe(error, "TuningService.GetRatings");
-            rateable.ForEach(reply => reply.RatingError = reason);
-        }
+        reply.Stats = stats;
+        knownTurnIds.Add(stats.TurnId);
+        // The service journals a turn before it sends the stats: a new turn is known and unrated.
+        reply.Rating = Rating.Cleared;
+        LastStats = stats;
     }
 
     private CancellationTokenSource Linked(CancellationToken cancellationToken)
@@ -192,6 +171,8 @@ public sealed partial class ChatSession(InferenceService.InferenceServiceClient 
         linked.CancelAfter(CallTimeout);
         return linked;
     }
+
+    private static string NewSessionId() => "web-" + Guid.NewGuid().ToString("N");
 
     public void Dispose()
     {

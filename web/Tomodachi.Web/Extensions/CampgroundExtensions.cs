@@ -9,6 +9,7 @@ using Tomodachi.Web.Components;
 using Tomodachi.Web.Export;
 using Tomodachi.Web.Feeds;
 using Tomodachi.Web.Models;
+using Tomodachi.Web.Markdown;
 using Tomodachi.Web.Tuning;
 
 namespace Tomodachi.Web.Extensions;
@@ -30,6 +31,7 @@ public static class CampgroundExtensions
         builder.Services.AddGrpcServiceClient<InferenceService.InferenceServiceClient>("inference");
         // The inference service serves tomodachi.tuning.v1 beside the turn journal it reads.
         builder.Services.AddGrpcServiceClient<TuningService.TuningServiceClient>("inference");
+        builder.Services.AddGrpcServiceClient<ConversationService.ConversationServiceClient>("inference");
         builder.Services.AddGrpcServiceClient<MemoryService.MemoryServiceClient>("memory");
         builder.Services.AddGrpcServiceClient<KnobService.KnobServiceClient>("knob");
 
@@ -42,7 +44,9 @@ public static class CampgroundExtensions
         builder.Services.AddSingleton<AlertEvaluator>();
         builder.Services.AddSingleton<AlertMonitor>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<AlertMonitor>());
+        builder.Services.AddSingleton<ChatMarkdown>();
         builder.Services.AddScoped<ChatSession>();
+        builder.Services.AddScoped<ConversationList>();
         builder.Services.AddScoped<ConversationStore>();
         builder.Services.AddScoped<ComparisonRun>();
         builder.Services.AddScoped<ModelShelf>();

@@ -1,4 +1,6 @@
+using Tomodachi.Web.Components.Shared;
+
 namespace Tomodachi.Web.Components.Toolbox;
 
 /// <summary>One entry of the toolbox menu.</summary>
-public sealed record ToolboxItem(string Id, string Icon, string Label);
+public sealed record ToolboxItem(string Id, IconName Icon, string Label);
