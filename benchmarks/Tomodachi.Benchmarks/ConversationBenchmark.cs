@@ -30,7 +30,7 @@ public static class ConversationBenchmark
     public static async Task RunAsync(BenchmarkModel model, int repeats, TextWriter output, CancellationToken cancellationToken)
     {
         using var inference = BenchmarkServices.StartInference(model.Path, BenchmarkModel.Threads, "Rules", TimeSpan.FromMilliseconds(50),
-            contextSize: 2048);
+            contextSize: 4096);
         using var gateway = BenchmarkServices.StartGateway(inference);
         using var channel = GrpcChannel.ForAddress(gateway.GrpcAddress);
         var client = new InferenceService.InferenceServiceClient(channel);

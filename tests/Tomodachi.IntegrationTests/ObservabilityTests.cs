@@ -25,7 +25,10 @@ public sealed class ObservabilityTests(SuiteFixture suite)
         var prometheus = Prometheus();
         var timeout = Within(150);
         var turns = $"sum(gen_ai_client_token_usage_count{{{Output}}})";
-        var before = await prometheus.ScalarAsync(turns, timeout) ?? 0;
+        // A reply an earlier test cut short may still be recorded, and Prometheus scrapes every 5 s: start from a
+        // baseline that holds every earlier turn, so the figures below differ by this chat alone.
+        await new InferenceService.InferenceServiceClient(suite.CreateGatewayChannel()).WaitForIdleAsync(timeout);
+        var before = await prometheus.SettledAsync(turns, TimeSpan.FromSeconds(5), timeout);
         var tokensBefore = await prometheus.ScalarAsync($"sum(gen_ai_client_token_usage_sum{{{Output}}})", timeout) ?? 0;
         var speedBefore = await prometheus.ScalarAsync("sum(tomodachi_inference_generation_tokens_per_second_sum)", timeout) ?? 0;
 
@@ -34,6 +37,7 @@ public sealed class ObservabilityTests(SuiteFixture suite)
         var tokens = await prometheus.ScalarAsync($"sum(gen_ai_client_token_usage_sum{{{Output}}})", timeout);
         var speed = await prometheus.ScalarAsync("sum(tomodachi_inference_generation_tokens_per_second_sum)", timeout) ?? 0;
 
+        Assert.Equal(before + 1, await prometheus.ScalarAsync(turns, timeout));
         Assert.True(stats.CompletionTokens > 1, "the demo model should generate a few tokens");
         Assert.Equal(stats.CompletionTokens, tokens - tokensBefore);
         Assert.Equal(stats.GenerationTokensPerSecond, speed - speedBefore, precision: 6);

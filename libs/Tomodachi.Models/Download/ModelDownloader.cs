@@ -30,7 +30,9 @@ public sealed class ModelDownloader(
     /// </summary>
     public async Task<PublishedFile> DownloadAsync(HuggingFaceFile file, string path, CancellationToken ct)
     {
-        var published = await hub.GetAsync(file, ct);
+        // Asked inside the attempts: a hub that cannot be reached fails like a broken transfer, retried and then
+        // reported as a ModelDownloadException that names the file.
+        PublishedFile? published = null;
         var part = new PartialDownload(path);
         var url = file.DownloadUrl(options.Value.BaseUrl);
         var maxAttempts = options.Value.MaxAttempts;
@@ -38,6 +40,7 @@ public sealed class ModelDownloader(
         {
             try
             {
+                published ??= await hub.GetAsync(file, ct);
                 if (await TryAttemptAsync(file, url, path, part, published, ct))
                 {
                     return published;

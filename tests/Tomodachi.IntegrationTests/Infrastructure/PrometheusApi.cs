@@ -69,6 +69,26 @@ public sealed class PrometheusApi(HttpClient http)
         }
     }
 
+    /// <summary>
+    /// Polls (bounded by the token) until two readings a scrape interval and more apart agree, so a figure taken as a
+    /// baseline already holds what earlier tests recorded.
+    /// </summary>
+    public async Task<double> SettledAsync(string promql, TimeSpan scrapeInterval, CancellationToken cancellationToken)
+    {
+        var last = await ScalarAsync(promql, cancellationToken) ?? 0;
+        while (true)
+        {
+            await Task.Delay(scrapeInterval + TimeSpan.FromSeconds(1), cancellationToken);
+            var now = await ScalarAsync(promql, cancellationToken) ?? 0;
+            if (now == last)
+            {
+                return now;
+            }
+
+            last = now;
+        }
+    }
+
     private static Sample ToSample(JsonElement element) => new(
         element.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? ""),
         double.Parse(element.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture));
