@@ -5,11 +5,16 @@ using Tomodachi.AppHost.Observability;
 using Tomodachi.AppHost.Runtime;
 using Tomodachi.AppHost.Security;
 using Tomodachi.AppHost.Storage;
+using Tomodachi.AppHost.Supervision;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Calls into the services must come through the gateway or from each other: all of them hold this secret.
 var serviceToken = builder.AddServiceToken();
+
+// Supervision: a service that exits without being asked to is started again, with backoff, until it crash-loops
+// (Supervision:* in configuration); the restart counts are served on 127.0.0.1:5199 (/metrics, /restarts).
+var supervision = builder.AddSupervision();
 
 // Services
 var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
@@ -17,14 +22,16 @@ var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
     .WithMemoryBackend() // embedded unless Memory:Backend=qdrant, then the "qdrant" connection-string parameter
     .WithEmbeddingModel() // the packaged sentence model unless TOMODACHI_EMBEDDING_MODEL names a GGUF one
     .WithServiceToken(serviceToken)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithSupervision();
 // Chats keep working while memory restarts, so inference references memory without waiting for it.
 var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
     .WithDataPath("Inference__Journal__Path", "journal.db")
     .WithModelFolders() // TOMODACHI_MODEL_FOLDERS: more folders of models to switch to at run time
     .WithReference(memory)
     .WithServiceToken(serviceToken)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithSupervision();
 // TOMODACHI_MODEL names the chat model (a .gguf path or hf:<owner>/<repo>/<file>.gguf); unset runs the demo model.
 if (builder.Configuration["TOMODACHI_MODEL"] is { Length: > 0 } model)
 {
@@ -36,13 +43,15 @@ else
     // searches memory with every message, so the demo suite uses its memory service.
     inference.WithEnvironment("Inference__OrchestratorMode", "Rules");
 }
-var knob = builder.AddLocalKnob()?.WithServiceToken(serviceToken); // null when TOMODACHI_KNOB_URL points at a knob on a Raspberry Pi
+var knob = builder.AddLocalKnob()?.WithServiceToken(serviceToken).WithSupervision(); // null when TOMODACHI_KNOB_URL points at a knob on a Raspberry Pi
 
 // Web: follows the services' streams and shows Offline while inference or memory is down, so it does not wait for them.
 var web = builder.AddProject<Projects.Tomodachi_Web>("web")
     .WithReference(inference).WithReference(memory).WithKnob(knob)
     .WithServiceToken(serviceToken)
-    .WithHttpHealthCheck("/health");
+    .WithRestartCounts(supervision)
+    .WithHttpHealthCheck("/health")
+    .WithSupervision();
 
 // Gateway
 var gateway = builder.AddProject<Projects.Tomodachi_Gateway>("gateway")
@@ -51,7 +60,8 @@ var gateway = builder.AddProject<Projects.Tomodachi_Gateway>("gateway")
     .WithKnob(knob)
     .WithReference(web).WaitFor(web)
     .WithServiceToken(serviceToken)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithSupervision();
 
 // Every service's native heap: see MallocArenaExtensions.
 builder.CapMallocArenas();
@@ -59,7 +69,7 @@ builder.CapMallocArenas();
 // Observability
 if (PrometheusExtensions.IsPrometheusInstalled())
 {
-    builder.AddLocalPrometheus([inference, memory, .. knob is null ? [] : new[] { knob }, web, gateway]);
+    builder.AddLocalPrometheus([inference, memory, .. knob is null ? [] : new[] { knob }, web, gateway], ("supervisor", supervision.Url));
 }
 else
 {

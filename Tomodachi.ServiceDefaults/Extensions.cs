@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Tomodachi.ServiceDefaults.Probes;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -18,8 +19,8 @@ public static class Extensions
     public const string MetricsEndpointPath = "/metrics";
 
     /// <summary>
-    /// Tags a health check that describes another process. It is reported over gRPC health, but does not make
-    /// this process unready: the gateway stays up while a backend restarts.
+    /// Tags a health check that describes another process. It is reported over gRPC health and makes /health say
+    /// Degraded with its name, never Unhealthy: the gateway stays up while a backend restarts.
     /// </summary>
     public const string RemoteTag = "remote";
 
@@ -54,7 +55,7 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseServiceToken();
-        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { Predicate = r => !r.Tags.Contains(RemoteTag) });
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = DependencyAwareHealth.WriteAsync });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
         return app;

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Tomodachi.Inference.V1;
+using Tomodachi.AppHost.Supervision;
 using Tomodachi.IntegrationTests.Infrastructure;
 using Tomodachi.Knob.V1;
 using Tomodachi.Memory.V1;
@@ -9,8 +10,9 @@ namespace Tomodachi.IntegrationTests;
 
 /// <summary>
 /// Parts of the running suite fail while it is in use; the rest keeps working and everything comes back without
-/// anyone touching it. Each test brings every resource it broke back up before it ends, whatever happened, so the
-/// rest of the collection finds a whole suite.
+/// anyone touching it: a killed service is started again by the AppHost's supervisor, a stopped one by the test.
+/// Each test waits for every resource it broke to be back up before it ends, whatever happened, so the rest of the
+/// collection finds a whole suite.
 /// </summary>
 [Collection(SuiteCollection.Name)]
 public sealed class FaultTests(SuiteFixture suite)
@@ -29,6 +31,7 @@ public sealed class FaultTests(SuiteFixture suite)
         var memory = new MemoryService.MemoryServiceClient(channel);
         const string message = "Remember that my cat is called Mochi.";
         TurnStats during;
+        var killed = false;
         try
         {
             // Frozen first, so the chat cannot get its memories before the kill lands: it starts while the memory
@@ -37,12 +40,19 @@ public sealed class FaultTests(SuiteFixture suite)
             var chat = ChatAsync(inference, "fault-memory-during", message, timeout);
             await inference.WaitForChatInFlightAsync(timeout);
             await suite.App.KillAsync("memory", timeout);
+            killed = true;
             during = await chat;
         }
         finally
         {
-            await suite.App.KillAsync("memory", Within(60));
-            await suite.App.StartAsync("memory", Within(180));
+            // A frozen service never exits by itself: kill it if the test failed before it did. The AppHost's
+            // supervisor starts it again; nobody presses Start.
+            if (!killed)
+            {
+                await suite.App.KillAsync("memory", Within(60));
+            }
+
+            await suite.App.WaitForRestartAsync("memory", Within(180));
         }
 
         // Memory answers a search through the gateway before the chat does: the chat's search has a 2 s budget
@@ -63,13 +73,14 @@ public sealed class FaultTests(SuiteFixture suite)
 
     [Fact]
     public Task Inference_stopped_during_chats_ends_them_with_Unavailable_and_the_gateway_serves_new_chats_after_start() =>
-        InferenceRestartedDuringChatsAsync(suite.App.StopAsync, "shutting down");
+        InferenceRestartedDuringChatsAsync(suite.App.StopAsync, suite.App.StartAsync, "shutting down");
 
     [Fact]
-    public Task Inference_killed_during_chats_ends_them_with_Unavailable_and_the_gateway_serves_new_chats_after_start() =>
-        InferenceRestartedDuringChatsAsync(suite.App.KillAsync, "went away");
+    public Task Inference_killed_during_chats_ends_them_with_Unavailable_and_the_gateway_serves_new_chats_after_the_supervisor_restarts_it() =>
+        InferenceRestartedDuringChatsAsync(suite.App.KillAsync, suite.App.WaitForRestartAsync, "went away");
 
-    private async Task InferenceRestartedDuringChatsAsync(Func<string, CancellationToken, Task> bringDown, string detail)
+    private async Task InferenceRestartedDuringChatsAsync(
+        Func<string, CancellationToken, Task> bringDown, Func<string, CancellationToken, Task> bringBack, string detail)
     {
         var timeout = Within(300);
         using var channel = suite.CreateGatewayChannel();
@@ -85,7 +96,7 @@ public sealed class FaultTests(SuiteFixture suite)
         }
         finally
         {
-            await suite.App.StartAsync("inference", Within(240));
+            await bringBack("inference", Within(240));
         }
 
         await inference.WaitForModelLoadedAsync(timeout);
@@ -110,9 +121,13 @@ public sealed class FaultTests(SuiteFixture suite)
         RpcException knobCall;
         TurnStats stats;
         GetStatsResponse memory;
+        ServiceRestarts supervised;
+        var restartsBefore = (await suite.App.RestartsOfAsync("knob", timeout)).Restarts;
         try
         {
             await suite.App.StopAsync("knob", timeout);
+            // The supervisor has seen the exit once it names it; a stop someone asked for is never undone.
+            supervised = await suite.App.WaitForRestartsAsync("knob", r => r.State != SupervisedStates.Running, timeout);
 
             knobHealth = await health.CheckAsync(new HealthCheckRequest { Service = KnobService }, cancellationToken: timeout);
             knobCall = await Assert.ThrowsAsync<RpcException>(() =>
@@ -128,6 +143,8 @@ public sealed class FaultTests(SuiteFixture suite)
         var back = await health.CheckAsync(new HealthCheckRequest { Service = KnobService }, cancellationToken: timeout);
         var state = await new KnobService.KnobServiceClient(channel).GetStateAsync(new GetStateRequest(), cancellationToken: timeout);
 
+        Assert.Equal(SupervisedStates.Stopped, supervised.State);
+        Assert.Equal(restartsBefore, supervised.Restarts);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, knobHealth.Status);
         Assert.Equal(StatusCode.Unavailable, knobCall.StatusCode);
         Assert.True(stats.CompletionTokens > 0);

@@ -42,13 +42,15 @@ public sealed class DefaultEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Health_is_served_outside_development_and_ignores_remote_checks()
+    public async Task Health_is_served_outside_development_and_a_remote_check_down_makes_it_Degraded_naming_it_not_Unhealthy()
     {
         var health = await Client.GetAsync("/health");
         var alive = await Client.GetAsync("/alive");
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("Degraded: backend (down)", await health.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Equal("Healthy", await alive.Content.ReadAsStringAsync());
     }
 
     [Fact]

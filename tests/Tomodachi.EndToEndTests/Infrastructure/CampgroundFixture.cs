@@ -59,7 +59,10 @@ public sealed class CampgroundFixture : IAsyncLifetime
         hub = await Tomodachi.Inference.Tests.Download.ModelFileServer.StartAsync();
         Directory.CreateDirectory(ModelFolder);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(
-            [$"--TOMODACHI_DATA={dataDirectory}", $"--TOMODACHI_MODEL_FOLDERS={ModelFolder}"], cts.Token);
+            [$"--TOMODACHI_DATA={dataDirectory}", $"--TOMODACHI_MODEL_FOLDERS={ModelFolder}",
+             // These tests break services on purpose to watch the page show it, and bring them back themselves; the
+             // supervisor would race them. The integration tests cover the supervisor.
+             "--Supervision:Enabled=false"], cts.Token);
         var inference = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "inference"));
         inference.WithEnvironment("Inference__ModelCache", ModelCache)
             .WithEnvironment("Inference__Download__BaseUrl", hub.BaseUrl.ToString())

@@ -7,7 +7,8 @@ namespace Tomodachi.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Breaks a running resource the way the world would — SIGKILL of its real processes, SIGSTOP for a process that
-/// hangs, the dashboard's stop — and brings it back through the AppHost's own start command. Shared, as a linked
+/// hangs, the dashboard's stop — and brings it back: a stopped one through the AppHost's own start command, a killed
+/// one by waiting for the AppHost's supervisor to start it again. Shared, as a linked
 /// file, by the end-to-end tests.
 /// </summary>
 /// <remarks>
@@ -26,7 +27,10 @@ public static class ResourceFaults
         }
     }
 
-    /// <summary>SIGKILL for the resource's processes: no shutdown code runs.</summary>
+    /// <summary>
+    /// SIGKILL for the resource's processes: no shutdown code runs. Returns once they are gone and the AppHost has
+    /// seen it (the resource is down, or the supervisor is already starting it again).
+    /// </summary>
     public static async Task KillAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
     {
         if (IsTerminal(app, resource))
@@ -34,7 +38,8 @@ public static class ResourceFaults
             return;
         }
 
-        var processes = ProcessTree.Of(await ProcessIdAsync(app, resource, cancellationToken));
+        var root = await ProcessIdAsync(app, resource, cancellationToken);
+        var processes = ProcessTree.Of(root);
         // The service first, so it is never left running without its `dotnet run`.
         foreach (var pid in processes.Reverse())
         {
@@ -42,7 +47,11 @@ public static class ResourceFaults
         }
 
         await ProcessTree.WaitForExitAsync(processes, cancellationToken);
-        await app.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, cancellationToken);
+        // Down, or already on its way back: the AppHost's supervisor starts a killed service again after a second.
+        await app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text is { } state
+            && (KnownResourceStates.TerminalStates.Contains(state)
+                || state == KnownResourceStates.Starting
+                || (state == KnownResourceStates.Running && Pid(e) is { } pid && pid != root)), cancellationToken);
     }
 
     /// <summary>
@@ -69,6 +78,13 @@ public static class ResourceFaults
 
         await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
     }
+
+    /// <summary>
+    /// Waits until the resource is healthy again after a kill, however long it is down meanwhile: the AppHost's
+    /// supervisor starts it again by itself (a plain health wait gives up as soon as it sees the resource down).
+    /// </summary>
+    public static Task WaitForRestartAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken) =>
+        app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, cancellationToken);
 
     private static bool IsTerminal(DistributedApplication app, string resource) =>
         app.ResourceNotifications.TryGetCurrentState(resource, out var current)

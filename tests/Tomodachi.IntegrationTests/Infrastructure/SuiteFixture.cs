@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Tomodachi.AppHost.Security;
+using Tomodachi.AppHost.Supervision;
 
 namespace Tomodachi.IntegrationTests.Infrastructure;
 
@@ -20,6 +21,15 @@ public sealed class SuiteFixture : IAsyncLifetime
     private static readonly string[] Observability = ["prometheus"];
     // A bound for a shared, loaded machine (six developers on two cores), not a measurement.
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
+
+    /// <summary>
+    /// A supervised resource that fails at start-up every time, as a service with a missing model file does: it must
+    /// end crash-looping while every other test finds the suite usable. Gives up after <see cref="CrasherMaxFailures"/>.
+    /// </summary>
+    public const string Crasher = "crasher";
+    public const int CrasherMaxFailures = 3;
+    public const int CrasherExitCode = 3;
+    public const string CrasherError = "Unhandled exception. System.IO.FileNotFoundException: The embedding model /models/missing.gguf does not exist.";
 
     /// <summary>The service defaults' ServiceTokenOptions.HeaderName (the tests do not reference the service defaults).</summary>
     private const string ServiceTokenHeader = "x-tomodachi-service-token";
@@ -74,7 +84,10 @@ public sealed class SuiteFixture : IAsyncLifetime
         using var cts = new CancellationTokenSource(StartTimeout);
         Directory.CreateDirectory(ModelFolder);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(
-            [$"--TOMODACHI_DATA={dataDirectory}", $"--TOMODACHI_MODEL_FOLDERS={ModelFolder}"], cts.Token);
+            [$"--TOMODACHI_DATA={dataDirectory}", $"--TOMODACHI_MODEL_FOLDERS={ModelFolder}",
+             $"--Supervision:Services:{Crasher}:MaxFailures={CrasherMaxFailures}"], cts.Token);
+        builder.AddExecutable(Crasher, "sh", dataDirectory, "-c", $"echo '{CrasherError}' >&2; exit {CrasherExitCode}")
+            .WithSupervision();
         app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         foreach (var resource in Resources.Concat(Observability))

@@ -128,6 +128,23 @@ public sealed class AlertEvaluatorTests
     }
 
     /// <summary>Evaluates every 5 s from <paramref name="from"/> (default the start) to <paramref name="until"/>; the last result.</summary>
+    [Fact]
+    public void A_crash_looping_service_fires_at_the_first_evaluation_and_restarting_ones_or_no_supervisor_do_not()
+    {
+        ServiceRestartsView Service(string name, string state, long restarts) => new(name, restarts, state, null, null, null, null);
+        var restarting = new AlertInputs([], null, [], [Service("memory", "running", 4), Service("knob", "restarting", 2)]);
+        var looping = new AlertInputs([], null, [], [Service("memory", "running", 4), Service("knob", ServiceRestartsView.CrashLoopingState, 4)]);
+
+        var quiet = evaluator.Evaluate(restarting, Start);
+        var withoutSupervisor = evaluator.Evaluate(new AlertInputs([], null, []), Start);
+        var firing = evaluator.Evaluate(looping, Start.Add(Step));
+
+        Assert.Empty(quiet);
+        Assert.Empty(withoutSupervisor);
+        var alert = Assert.Single(firing);
+        Assert.Equal(("TomodachiServiceCrashLooping", "crash-loop"), (alert.Name, alert.Kind));
+    }
+
     private IReadOnlyList<Alert> EvaluateUntil(DateTimeOffset until, AlertInputs inputs, DateTimeOffset? from = null)
     {
         IReadOnlyList<Alert> firing = [];

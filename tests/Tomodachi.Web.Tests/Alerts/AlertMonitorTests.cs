@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -29,7 +30,9 @@ public sealed class AlertMonitorTests
         using var status = new InferenceStatusFeed(new InferenceService.InferenceServiceClient(closed), time, options, NullLogger<InferenceStatusFeed>.Instance);
         using var memory = new MemoryStatsFeed(new MemoryService.MemoryServiceClient(closed), time, options, NullLogger<MemoryStatsFeed>.Instance);
         var thresholds = Options.Create(new AlertThresholdOptions());
-        using var monitor = new AlertMonitor(new AlertEvaluator(thresholds), turns, status, memory, time, thresholds);
+        using var restarts = new RestartsFeed(new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>(),
+            Options.Create(new RestartsFeedOptions()), time);
+        using var monitor = new AlertMonitor(new AlertEvaluator(thresholds), turns, status, memory, restarts, time, thresholds);
         var changes = 0;
         monitor.Changed += () => Interlocked.Increment(ref changes);
 

@@ -6,10 +6,19 @@ namespace Tomodachi.Web.Alerts;
 /// <summary>
 /// What the rules measure, as Prometheus holds it: the turns the inference instruments recorded (by finish time), the
 /// inference process's latest memory sample (none while the service is unreachable, as a failed scrape leaves none),
-/// and the memory store's counts over time.
+/// the memory store's counts over time, and the supervisor's services (none while the AppHost's /restarts is not
+/// reachable).
 /// </summary>
-public sealed record AlertInputs(IReadOnlyList<TurnStats> Turns, ProcessMemory? Memory, IReadOnlyList<MemorySample> MemoryCounts)
+public sealed record AlertInputs(
+    IReadOnlyList<TurnStats> Turns,
+    ProcessMemory? Memory,
+    IReadOnlyList<MemorySample> MemoryCounts,
+    IReadOnlyList<ServiceRestartsView>? Restarts = null)
 {
+    /// <summary>max(tomodachi_service_crash_looping): 1 while a service crash-loops, null without the supervisor's list.</summary>
+    public double? CrashLooping() =>
+        Restarts is null || Restarts.Count == 0 ? null : Restarts.Max(s => s.IsCrashLooping ? 1.0 : 0.0);
+
     /// <summary>
     /// The mean of a per-turn figure over the turns finished in [now − window, now]: sum(rate(x_sum[w])) /
     /// sum(rate(x_count[w])) of a histogram that recorded that figure once per turn. Null without turns (NaN in PromQL).

@@ -12,6 +12,7 @@ public sealed class AlertMonitor(
     TurnFeed turns,
     InferenceStatusFeed inference,
     MemoryStatsFeed memory,
+    RestartsFeed restarts,
     TimeProvider time,
     IOptions<AlertThresholdOptions> options) : BackgroundService, IChangeSource
 {
@@ -57,7 +58,8 @@ public sealed class AlertMonitor(
         var inputs = new AlertInputs(
             window.Snapshot(now),
             inference.Status.IsOnline ? inference.Latest?.Memory : null,
-            memory.History);
+            memory.History,
+            restarts.Status.IsOnline ? restarts.Latest : null);
         var firing = evaluator.Evaluate(inputs, now);
         if (!firing.SequenceEqual(Firing))
         {

@@ -38,6 +38,13 @@ public static class AlertRules
             GrowthWindow, TimeSpan.FromMinutes(5), thresholds.MemoryGrowthPerHour, AlertComparison.Above,
             (inputs, now, window) => inputs.MemoryCountSlope(now, window) * 3600,
             value => $"Vector memory grows by {Number(value, "0")} memories per hour over the last 30 minutes (threshold {Number(thresholds.MemoryGrowthPerHour)}): review what is being ingested."),
+
+        // Not a tunable threshold: the supervisor's own verdict (Supervision:MaxFailures within Supervision:FailureWindow).
+        new("TomodachiServiceCrashLooping", "crash-loop",
+            "max by (service) (tomodachi_service_crash_looping) > 0",
+            TimeSpan.Zero, TimeSpan.Zero, 0, AlertComparison.Above,
+            (inputs, _, _) => inputs.CrashLooping(),
+            _ => "A service is crash-looping: the supervisor gave up starting it, and it stays down until started by hand (see Restarts)."),
     ];
 
     /// <summary>The turns the generation-speed histogram records: two tokens or more.</summary>

@@ -27,6 +27,9 @@ public static class CampgroundExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RestartsFeedOptions>().BindConfiguration(RestartsFeedOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient(RestartsFeed.ClientName);
 
         builder.Services.AddGrpcServiceClient<InferenceService.InferenceServiceClient>("inference");
         // The inference service serves tomodachi.tuning.v1 beside the turn journal it reads.
@@ -40,6 +43,7 @@ public static class CampgroundExtensions
         builder.Services.AddFeed<MemoryStatsFeed>();
         builder.Services.AddFeed<KnobFeed>();
         builder.Services.AddFeed<TurnFeed>();
+        builder.Services.AddFeed<RestartsFeed>();
 
         builder.Services.AddSingleton<AlertEvaluator>();
         builder.Services.AddSingleton<AlertMonitor>();
