@@ -4,6 +4,7 @@ using Tomodachi.AppHost.Models;
 using Tomodachi.AppHost.Observability;
 using Tomodachi.AppHost.Runtime;
 using Tomodachi.AppHost.Security;
+using Tomodachi.AppHost.Startup;
 using Tomodachi.AppHost.Storage;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -26,7 +27,9 @@ var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
     .WithServiceToken(serviceToken)
     .WithHttpHealthCheck("/health");
 // TOMODACHI_MODEL names the chat model (a .gguf path or hf:<owner>/<repo>/<file>.gguf); unset runs the demo model.
-if (builder.Configuration["TOMODACHI_MODEL"] is { Length: > 0 } model)
+var model = builder.Configuration["TOMODACHI_MODEL"] is { Length: > 0 } named ? named : null;
+builder.PrintStartupBanner(model);
+if (model is not null)
 {
     inference.WithEnvironment("Inference__Model", model);
 }
