@@ -23,6 +23,7 @@ var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
 var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
     .WithDataPath("Inference__Journal__Path", "journal.db")
     .WithModelFolders() // TOMODACHI_MODEL_FOLDERS: more folders of models to switch to at run time
+    .WithGpuLayers() // TOMODACHI_GPU_LAYERS: layers offloaded to a GPU where a GPU backend is installed
     .WithReference(memory)
     .WithServiceToken(serviceToken)
     .WithHttpHealthCheck("/health");
