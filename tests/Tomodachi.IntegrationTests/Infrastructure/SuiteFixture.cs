@@ -6,6 +6,7 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Tomodachi.AppHost.Security;
 using Tomodachi.AppHost.Supervision;
+using Tomodachi.Testing;
 
 namespace Tomodachi.IntegrationTests.Infrastructure;
 
@@ -82,6 +83,8 @@ public sealed class SuiteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
+        // The AppHost skips Prometheus where it is not installed; the tests need it, so say how to get it.
+        _ = RequiredTools.Prometheus;
         Directory.CreateDirectory(ModelFolder);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(
             [$"--TOMODACHI_DATA={dataDirectory}", $"--TOMODACHI_MODEL_FOLDERS={ModelFolder}",
