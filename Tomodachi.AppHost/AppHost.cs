@@ -57,10 +57,11 @@ var web = builder.AddProject<Projects.Tomodachi_Web>("web")
     .WithHttpHealthCheck("/health")
     .WithSupervision();
 
-// Gateway
+// Gateway: serves whatever is up (its /health says Degraded and names what is not), so it waits only for the web it
+// serves: a service that crash-loops at start-up must not keep the rest of the suite from starting.
 var gateway = builder.AddProject<Projects.Tomodachi_Gateway>("gateway")
-    .WithReference(inference).WaitFor(inference)
-    .WithReference(memory).WaitFor(memory)
+    .WithReference(inference)
+    .WithReference(memory)
     .WithKnob(knob)
     .WithReference(web).WaitFor(web)
     .WithServiceToken(serviceToken)

@@ -17,16 +17,17 @@ public static class KnobExtensions
             : null;
 
     /// <summary>
-    /// Points a resource at the knob: the local project by reference (and waits for it), or the remote one through
-    /// the same service-discovery key a reference would set, <c>services__knob__grpc__0</c>, so callers resolve
-    /// <c>http://_grpc.knob</c> either way.
+    /// Points a resource at the knob: the local project by reference, or the remote one through the same
+    /// service-discovery key a reference would set, <c>services__knob__grpc__0</c>, so callers resolve
+    /// <c>http://_grpc.knob</c> either way. Callers do not wait for it: they show it Offline while it is down, and a
+    /// knob that crash-loops at start-up must not keep them from starting.
     /// </summary>
     public static IResourceBuilder<T> WithKnob<T>(this IResourceBuilder<T> builder, IResourceBuilder<ProjectResource>? localKnob)
-        where T : IResourceWithEnvironment, IResourceWithWaitSupport
+        where T : IResourceWithEnvironment
     {
         if (localKnob is not null)
         {
-            return builder.WithReference(localKnob).WaitFor(localKnob);
+            return builder.WithReference(localKnob);
         }
 
         var remote = RemoteKnobUrl(builder.ApplicationBuilder)!;

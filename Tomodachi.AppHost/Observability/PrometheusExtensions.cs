@@ -34,10 +34,8 @@ public static class PrometheusExtensions
             .WithHttpEndpoint(port: Port, targetPort: Port, isProxied: false)
             .WithHttpHealthCheck("/-/ready");
 
-        foreach (var target in targets)
-        {
-            prometheus.WaitFor(target);
-        }
+        // No WaitFor on the targets: Prometheus scrapes whatever is up (a target down is up == 0, which is what it is
+        // for), and a service crash-looping at start-up must not keep the crash-loop alert from running.
 
         // Endpoints are allocated only once the app starts, so the config is written just before Prometheus starts.
         var rules = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "deploy", "prometheus", "tomodachi.rules.yml"));

@@ -122,6 +122,8 @@ public sealed class FaultTests(SuiteFixture suite)
         TurnStats stats;
         GetStatsResponse memory;
         ServiceRestarts supervised;
+        HttpResponseMessage gatewayHealth;
+        using var gatewayHttp = suite.CreateHttpClient("gateway");
         var restartsBefore = (await suite.App.RestartsOfAsync("knob", timeout)).Restarts;
         try
         {
@@ -130,6 +132,7 @@ public sealed class FaultTests(SuiteFixture suite)
             supervised = await suite.App.WaitForRestartsAsync("knob", r => r.State != SupervisedStates.Running, timeout);
 
             knobHealth = await health.CheckAsync(new HealthCheckRequest { Service = KnobService }, cancellationToken: timeout);
+            gatewayHealth = await gatewayHttp.GetAsync("/health", timeout);
             knobCall = await Assert.ThrowsAsync<RpcException>(() =>
                 new KnobService.KnobServiceClient(channel).GetStateAsync(new GetStateRequest(), cancellationToken: timeout).ResponseAsync);
             stats = await ChatAsync(new InferenceService.InferenceServiceClient(channel), "fault-knob", "Is the knob gone?", timeout);
@@ -146,6 +149,11 @@ public sealed class FaultTests(SuiteFixture suite)
         Assert.Equal(SupervisedStates.Stopped, supervised.State);
         Assert.Equal(restartsBefore, supervised.Restarts);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, knobHealth.Status);
+        // Degraded, not Unhealthy: 200, so nothing restarts the gateway, and it names what is down.
+        Assert.Equal(System.Net.HttpStatusCode.OK, gatewayHealth.StatusCode);
+        var gatewayHealthText = await gatewayHealth.Content.ReadAsStringAsync(timeout);
+        Assert.StartsWith("Degraded: knob", gatewayHealthText);
+        Assert.DoesNotContain("memory", gatewayHealthText);
         Assert.Equal(StatusCode.Unavailable, knobCall.StatusCode);
         Assert.True(stats.CompletionTokens > 0);
         Assert.True(stats.MemoryAvailable, "chat lost memory while the knob was down");

@@ -44,7 +44,7 @@ public sealed class SupervisionTests(SuiteFixture suite, ITestOutputHelper outpu
         await WaitUntilAsync(() => Volatile.Read(ref acknowledgedCount) > acknowledgedAtKill, timeout);
         await stopWriting.CancelAsync();
         await writer;
-        output.WriteLine($"memory answered {back.TotalSeconds:F1} s after SIGKILL; {acknowledged.Count} writes acknowledged");
+        output.WriteLine($"memory answered {back.TotalSeconds:F1} s after SIGKILL; {acknowledged.Count} writes acknowledged; load {LoadAverage()}");
 
         var missing = new List<string>();
         foreach (var id in acknowledged)
@@ -87,7 +87,7 @@ public sealed class SupervisionTests(SuiteFixture suite, ITestOutputHelper outpu
 
         await suite.App.KillAsync(service, timeout);
         var back = await UntilAnsweringAsync(answers);
-        output.WriteLine($"{service} answered {back.TotalSeconds:F1} s after SIGKILL");
+        output.WriteLine($"{service} answered {back.TotalSeconds:F1} s after SIGKILL; load {LoadAverage()}");
         var after = await suite.App.WaitForRestartsAsync(service, r => r.State == SupervisedStates.Running, timeout);
 
         Assert.Equal(before.Restarts + 1, after.Restarts);
@@ -175,6 +175,9 @@ public sealed class SupervisionTests(SuiteFixture suite, ITestOutputHelper outpu
             }
         }
     }
+
+    /// <summary>The 1, 5 and 15 minute load averages, written beside each time: on two shared cores they explain it.</summary>
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
     {
