@@ -4,6 +4,7 @@ using Tomodachi.AppHost.Models;
 using Tomodachi.AppHost.Observability;
 using Tomodachi.AppHost.Runtime;
 using Tomodachi.AppHost.Security;
+using Tomodachi.AppHost.Startup;
 using Tomodachi.AppHost.Storage;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -22,11 +23,14 @@ var memory = builder.AddProject<Projects.Tomodachi_Memory>("memory")
 var inference = builder.AddProject<Projects.Tomodachi_Inference>("inference")
     .WithDataPath("Inference__Journal__Path", "journal.db")
     .WithModelFolders() // TOMODACHI_MODEL_FOLDERS: more folders of models to switch to at run time
+    .WithGpuLayers() // TOMODACHI_GPU_LAYERS: layers offloaded to a GPU where a GPU backend is installed
     .WithReference(memory)
     .WithServiceToken(serviceToken)
     .WithHttpHealthCheck("/health");
 // TOMODACHI_MODEL names the chat model (a .gguf path or hf:<owner>/<repo>/<file>.gguf); unset runs the demo model.
-if (builder.Configuration["TOMODACHI_MODEL"] is { Length: > 0 } model)
+var model = builder.Configuration["TOMODACHI_MODEL"] is { Length: > 0 } named ? named : null;
+builder.PrintStartupBanner(model);
+if (model is not null)
 {
     inference.WithEnvironment("Inference__Model", model);
 }

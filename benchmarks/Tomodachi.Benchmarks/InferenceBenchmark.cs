@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using Grpc.Net.Client;
-using LLama;
-using LLama.Common;
-using LLama.Native;
-using LLama.Sampling;
 using Tomodachi.Inference.V1;
 using static Tomodachi.Benchmarks.ChatProbe;
 
@@ -36,64 +32,12 @@ public static class InferenceBenchmark
         await OrchestratorAsync(model, repeats, output, cancellationToken);
     }
 
-    public sealed record Speeds(double Prompt, double Generation);
-
-    /// <summary>
-    /// One context, one batch, a sampler per sequence: the fastest LLamaSharp path. With several sequences they decode
-    /// together, one token each per step: the ceiling for concurrent chats. Median of <paramref name="repeats"/> runs;
-    /// generation speed is summed over the sequences.
-    /// </summary>
+    /// <summary>Median of <paramref name="repeats"/> runs of a freshly loaded <see cref="Benchmarks.BareLoop"/>.</summary>
     public static Speeds BareLoop(string path, bool explicitThreads, int repeats, int sequences = 1)
     {
-        var parameters = new ModelParams(path) { ContextSize = 1024 * (uint)sequences, BatchSize = 1024 * (uint)sequences, SeqMax = (uint)sequences };
-        if (explicitThreads)
-        {
-            parameters.Threads = BenchmarkModel.Threads;
-            parameters.BatchThreads = BenchmarkModel.Threads;
-        }
-
-        using var weights = LLamaWeights.LoadFromFile(parameters);
-        using var context = weights.CreateContext(parameters);
-        // Ordinary tokens from the vocabulary's middle (the low ids are control and byte tokens).
-        var prompt = Enumerable.Range(0, PromptTokens).Select(i => (LLamaToken)(300 + i * 7 % (weights.Vocab.Count - 300))).ToArray();
-        var promptSpeeds = new List<double>();
-        var generationSpeeds = new List<double>();
-        for (var run = 0; run < repeats; run++)
-        {
-            context.NativeHandle.MemoryClear(true);
-            var samplers = Enumerable.Range(0, sequences).Select(i => new DefaultSamplingPipeline { Seed = (uint)(run * sequences + i) }).ToList();
-            var batch = new LLamaBatch();
-            for (var seq = 0; seq < sequences; seq++)
-            {
-                batch.AddRange(prompt, 0, (LLamaSeqId)seq, true);
-            }
-
-            var clock = Stopwatch.StartNew();
-            context.Decode(batch);
-            promptSpeeds.Add(sequences * PromptTokens / clock.Elapsed.TotalSeconds);
-
-            var tokens = samplers.Select((sampler, seq) => sampler.Sample(context.NativeHandle, (seq + 1) * PromptTokens - 1)).ToArray();
-            clock.Restart();
-            for (var i = 0; i < GeneratedTokens; i++)
-            {
-                batch.Clear();
-                for (var seq = 0; seq < sequences; seq++)
-                {
-                    batch.Add(tokens[seq], PromptTokens + i, (LLamaSeqId)seq, true);
-                }
-
-                context.Decode(batch);
-                for (var seq = 0; seq < sequences; seq++)
-                {
-                    tokens[seq] = samplers[seq].Sample(context.NativeHandle, seq);
-                }
-            }
-
-            generationSpeeds.Add(sequences * GeneratedTokens / clock.Elapsed.TotalSeconds);
-            samplers.ForEach(sampler => sampler.Dispose());
-        }
-
-        return new Speeds(Median(promptSpeeds), Median(generationSpeeds));
+        using var loop = Benchmarks.BareLoop.Open(path, explicitThreads, sequences);
+        var runs = Enumerable.Range(0, repeats).Select(run => loop.Run(PromptTokens, GeneratedTokens, (uint)run)).ToList();
+        return new Speeds(Median(runs.Select(r => r.Prompt)), Median(runs.Select(r => r.Generation)));
     }
 
     private static async Task ServiceAsync(

@@ -35,6 +35,36 @@ public sealed class ModelTests : IDisposable
         Assert.Empty(model.LoadError);
     }
 
+    [Fact]
+    public async Task GpuLayers_on_the_CPU_backend_offloads_nothing_and_GetModel_says_where_the_model_runs()
+    {
+        using var app = new InferenceApp(new Dictionary<string, string?> { ["Inference:GpuLayers"] = "999" });
+        await app.Client.LoadModelAsync(new LoadModelRequest { Path = await TestModels.TinyAsync() });
+
+        var model = (await app.Client.GetModelAsync(new GetModelRequest())).Model;
+        await app.Client.UnloadModelAsync(new UnloadModelRequest());
+        var unloaded = (await app.Client.GetModelAsync(new GetModelRequest())).Model;
+
+        // LLamaSharp.Backend.Cpu: llama.cpp's only device is the CPU, so nothing is offloaded whatever was asked.
+        Assert.Equal("CPU", model.Backend);
+        Assert.Equal(0u, model.GpuLayers);
+        Assert.Equal((uint)TestModels.TinySpec.BlockCount + 1, model.LayerCount);
+        Assert.Empty(unloaded.Backend);
+        Assert.Equal(0u, unloaded.LayerCount);
+    }
+
+    [Fact]
+    public void GpuLayers_below_zero_is_refused_at_start_up_naming_the_setting()
+    {
+        var error = Assert.ThrowsAny<Exception>(() =>
+        {
+            using var app = new InferenceApp(new Dictionary<string, string?> { ["Inference:GpuLayers"] = "-1" });
+            _ = app.Client;
+        });
+
+        Assert.Contains("GpuLayers", error.ToString());
+    }
+
     [Theory]
     [InlineData("hello", false)]
     [InlineData("hello", true)]

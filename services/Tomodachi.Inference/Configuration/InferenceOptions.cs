@@ -55,6 +55,14 @@ public sealed class InferenceOptions
     public int BatchThreads { get; set; }
 
     /// <summary>
+    /// Layers offloaded to a GPU when llama.cpp's native library has one (e.g. LLamaSharp.Backend.Cuda12); 0 keeps the
+    /// model on the CPU, and more than the model has offloads all of it. Set explicitly because LLamaSharp's own
+    /// default (20) would offload part of a model silently wherever a GPU backend is installed.
+    /// </summary>
+    [Range(0, 1000)]
+    public int GpuLayers { get; set; }
+
+    /// <summary>
     /// Reply text generated within this long of the last sent delta goes out in one message (the first token is
     /// never held back); 0 sends every token on its own.
     /// </summary>

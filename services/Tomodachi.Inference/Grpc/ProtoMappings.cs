@@ -22,6 +22,9 @@ internal static class ProtoMappings
 
     public static ModelInfo ToProto(this ModelDescription model) => new()
     {
+        Backend = model.Loaded ? model.Offload?.Backend ?? "" : "",
+        GpuLayers = model.Loaded ? (uint)(model.Offload?.GpuLayers ?? 0) : 0,
+        LayerCount = model.Loaded ? (uint)(model.Offload?.LayerCount ?? 0) : 0,
         Id = model.Id,
         Path = model.Path,
         Architecture = model.File?.Architecture ?? "",

@@ -11,4 +11,7 @@ public sealed record ModelDescription(GgufFileInfo? File, string Path, uint Cont
 {
     /// <summary>A short stable name: the file name without extension.</summary>
     public string Id => System.IO.Path.GetFileNameWithoutExtension(Path);
+
+    /// <summary>Where the weights run, known once llama.cpp has loaded them; reported only while loaded.</summary>
+    public ModelOffload? Offload { get; init; }
 }

@@ -320,14 +320,16 @@ public sealed class ModelManager(
                 SeqMax = (uint)slots,
                 Threads = threads,
                 BatchThreads = batchThreads,
+                GpuLayerCount = _options.GpuLayers,
             };
             weights = LLamaWeights.LoadFromFile(parameters);
             var adapters = LoadAdapters(weights);
             var engine = new GenerationEngine(weights, parameters, _options.StreamFlushInterval, time, logger);
-            description = description with { Loaded = true, LoadError = null };
+            var offload = ModelOffload.Of(weights, _options.GpuLayers);
+            description = description with { Loaded = true, LoadError = null, Offload = offload };
             var file = description.File!;
-            logger.LogInformation("Loaded model {ModelId} ({Architecture}, {Parameters} parameters, {Quantization}, demo: {Demo})",
-                description.Id, file.Architecture, file.ParameterCount, file.Quantization, description.Demo);
+            logger.LogInformation("Loaded model {ModelId} ({Architecture}, {Parameters} parameters, {Quantization}, demo: {Demo}) on {Backend}, {GpuLayers}/{LayerCount} layers on a GPU",
+                description.Id, file.Architecture, file.ParameterCount, file.Quantization, description.Demo, offload.Backend, offload.GpuLayers, offload.LayerCount);
             return (new LoadedModel(description, weights, engine, adapters, time), description);
         }
         catch (Exception exception) when (exception is LoadWeightsFailedException or RuntimeError or InvalidModelFileException or LLamaDecodeError)

@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Grpc.Net.Client;
 using Microsoft.Playwright;
+using Tomodachi.Testing;
 
 namespace Tomodachi.EndToEndTests.Infrastructure;
 
@@ -56,6 +57,8 @@ public sealed class CampgroundFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
+        // The AppHost skips Prometheus where it is not installed; the tests need it, so say how to get it.
+        _ = RequiredTools.Prometheus;
         hub = await Tomodachi.Inference.Tests.Download.ModelFileServer.StartAsync();
         Directory.CreateDirectory(ModelFolder);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(
@@ -75,7 +78,7 @@ public sealed class CampgroundFixture : IAsyncLifetime
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = "/usr/bin/chromium",
+            ExecutablePath = RequiredTools.Chromium,
             Headless = true,
             Args =
             [

@@ -1,26 +1,20 @@
 using System.Diagnostics;
+using Tomodachi.Testing;
 
 namespace Tomodachi.IntegrationTests.Infrastructure;
 
 /// <summary>Runs the real `buf curl`, the grpcurl-equivalent client README tells users to use.</summary>
 public static class BufCli
 {
-    /// <summary>buf as CI installs it (`npm ci --prefix .ci`), else from PATH.</summary>
-    private static string Executable()
-    {
-        var pinned = Repository.File(".ci/node_modules/.bin/buf");
-        return File.Exists(pinned) ? pinned : "buf";
-    }
-
     public static async Task<(int ExitCode, string Stdout, string Stderr)> CurlAsync(IEnumerable<string> args, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Executable(), ["curl", "--http2-prior-knowledge", .. args])
+        var start = new ProcessStartInfo(RequiredTools.Buf(Repository.Root), ["curl", "--http2-prior-knowledge", .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         using var process = Process.Start(start)
-            ?? throw new InvalidOperationException("buf did not start: run `npm ci --prefix .ci` first");
+            ?? throw new InvalidOperationException("buf did not start");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tomodachi.Testing;
 
 namespace Tomodachi.IntegrationTests.Infrastructure;
 
@@ -7,7 +8,7 @@ public static class Promtool
 {
     public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string exposition, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("promtool", ["check", "metrics"])
+        var start = new ProcessStartInfo(RequiredTools.Promtool, ["check", "metrics"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

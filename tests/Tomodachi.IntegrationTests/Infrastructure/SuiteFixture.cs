@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Tomodachi.AppHost.Security;
+using Tomodachi.Testing;
 
 namespace Tomodachi.IntegrationTests.Infrastructure;
 
@@ -72,6 +73,8 @@ public sealed class SuiteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
+        // The AppHost skips Prometheus where it is not installed; the tests need it, so say how to get it.
+        _ = RequiredTools.Prometheus;
         Directory.CreateDirectory(ModelFolder);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Tomodachi_AppHost>(
             [$"--TOMODACHI_DATA={dataDirectory}", $"--TOMODACHI_MODEL_FOLDERS={ModelFolder}"], cts.Token);

@@ -196,6 +196,23 @@ public sealed class StatusSectionTests : BunitContext
         Assert.Equal(1, clicks);
     }
 
+    [Theory]
+    [InlineData("CPU", 0u, "CPU · 0/13 layers on a GPU")]
+    [InlineData("CUDA0 + CPU", 13u, "CUDA0 + CPU · 13/13 layers on a GPU")]
+    public void The_backend_and_the_layers_on_a_GPU_show_while_the_model_is_loaded(string backend, uint gpuLayers, string shown)
+    {
+        var status = TestData.Status(loaded: true);
+        status.Model.Backend = backend;
+        status.Model.GpuLayers = gpuLayers;
+        status.Model.LayerCount = 13;
+
+        var loaded = Render<SystemStatusSection>(p => p.Add(s => s.Api, FeedStatus.Online).Add(s => s.Status, status));
+        var unloaded = Render<SystemStatusSection>(p => p.Add(s => s.Api, FeedStatus.Online).Add(s => s.Status, TestData.Status(loaded: false)));
+
+        Assert.Equal(shown, loaded.Find("#hudBackend").TextContent);
+        Assert.Equal("N/A", unloaded.Find("#hudBackend").TextContent);
+    }
+
     [Fact]
     public void Unloaded_model_offers_Load()
     {
