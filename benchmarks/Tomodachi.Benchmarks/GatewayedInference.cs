@@ -28,6 +28,9 @@ public sealed class GatewayedInference : IDisposable
 
     public InferenceService.InferenceServiceClient ThroughGateway { get; }
 
+    /// <summary>The processes a chat through the gateway runs in, for their threads' CPU time.</summary>
+    public (int Inference, int Gateway) ProcessIds => (_inference.Id, _gateway.Id);
+
     /// <summary>The gateway's HTTP port: the web UI's and the OpenAI-compatible API's.</summary>
     public Uri GatewayHttp => _gateway.HttpAddress;
 

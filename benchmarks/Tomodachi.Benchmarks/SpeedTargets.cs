@@ -28,6 +28,7 @@ public static class SpeedTargets
         four.Run(promptTokens, GeneratedTokens, 0);
 
         var longPromptTokens = Evaluated(await ChatAsync(gateway, LongPrompt(-1), cancellationToken));
+        var cpu = new ChatCpu(services.ProcessIds);
         var generation = new List<double>();
         var prompt = new List<double>();
         var batching = new List<double>();
@@ -36,7 +37,7 @@ public static class SpeedTargets
             var serviceFirst = pair % 2 == 0;
             var seed = (uint)pair + 1;
             var bareBefore = serviceFirst ? null : one.Run(promptTokens, GeneratedTokens, seed);
-            var chat = await ChatAsync(gateway, $"targets-{pair}", cancellationToken);
+            var chat = await cpu.MeasureAsync(() => ChatAsync(gateway, $"targets-{pair}", cancellationToken));
             var bare = bareBefore ?? one.Run(promptTokens, GeneratedTokens, seed);
             generation.Add(chat.ClientTokensPerSecond / bare.Generation);
 
@@ -53,6 +54,7 @@ public static class SpeedTargets
 
         output.WriteLine($"targets ({pairs} alternating pairs, StreamFlushInterval={FlushInterval.TotalMilliseconds:0} ms, through the gateway):");
         output.WriteLine(Line("one chat: generation t/s at the client vs the bare loop", generation, 0.95));
+        output.WriteLine(cpu.Report());
         output.WriteLine(Line($"one chat: prompt t/s ({longPromptTokens} evaluated tokens) vs the bare loop on as many", prompt, 0.90));
         output.WriteLine(Line("four chats: speed-up over one chat vs the bare loop's 4-sequence speed-up", batching, 0.90));
     }

@@ -195,6 +195,8 @@ public sealed partial class SqliteTurnJournal : IConversationStore
             delete.CommandText = $"DELETE FROM turns WHERE {TurnColumns.SessionId} = $session";
             var turns = await delete.ExecuteNonQueryAsync(CancellationToken.None);
             transaction.Commit();
+            // The WAL's older frames still hold the deleted text: copy the zeroed pages in and empty it.
+            Execute(writer, "PRAGMA wal_checkpoint(TRUNCATE)");
             return turns;
         }
         finally

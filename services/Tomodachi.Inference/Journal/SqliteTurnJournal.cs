@@ -52,6 +52,8 @@ public sealed partial class SqliteTurnJournal : ITurnJournal, IDisposable
             }
 
             Execute(writer, "PRAGMA synchronous=FULL");
+            // Zeroes what a delete frees, so a deleted conversation's text does not linger in free pages.
+            Execute(writer, "PRAGMA secure_delete=ON");
             var version = CreateSchema();
             AddMissingTurnColumns();
             AddRatingColumn();

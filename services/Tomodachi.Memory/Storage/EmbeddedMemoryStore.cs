@@ -176,6 +176,11 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
             command.Parameters.AddWithValue("$id", id.ToString());
             var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
             Index.Remove(id);
+            if (deleted > 0)
+            {
+                await EraseWalAsync(cancellationToken);
+            }
+
             return deleted;
         }
         finally
@@ -205,6 +210,11 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
             foreach (var id in ids)
             {
                 current.Remove(id);
+            }
+
+            if (ids.Count > 0)
+            {
+                await EraseWalAsync(cancellationToken);
             }
 
             return ids.Count;
@@ -357,11 +367,19 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
         writeGate.Dispose();
     }
 
+    /// <summary>
+    /// Copies the zeroed pages into the database and empties the WAL, whose older frames still hold the deleted text:
+    /// deleted means gone from the disk, not only from the answers.
+    /// </summary>
+    private Task EraseWalAsync(CancellationToken cancellationToken) =>
+        ExecuteAsync(Writer, "PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
+
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenReaderAsync(cancellationToken);
         // FULL makes every commit wait for the WAL to reach the disk: acknowledged means durable, even on power loss.
-        await ExecuteAsync(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;", cancellationToken);
+        // secure_delete zeroes what a delete frees, so a forgotten memory's text does not linger in free pages.
+        await ExecuteAsync(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;", cancellationToken);
         return connection;
     }
 

@@ -51,8 +51,9 @@ internal static class CampgroundPage
         await Expect(page.Locator("#tuningPanel")).ToBeVisibleAsync();
     }
 
+    /// <summary>The chat's conversation id (the sidebar's entries carry theirs too, so the chat section is named).</summary>
     public static async Task<string> SessionIdAsync(this IPage page) =>
-        await page.Locator("[data-session-id]").GetAttributeAsync("data-session-id")
+        await page.Locator("section.chat[data-session-id]").GetAttributeAsync("data-session-id")
         ?? throw new InvalidOperationException("The chat has no session id.");
 
     /// <summary>Reads "123.4 MB" as 123.4; null for N/A.</summary>

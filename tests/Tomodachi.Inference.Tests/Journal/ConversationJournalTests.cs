@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Tomodachi.Inference.Conversations;
 using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.V1;
+using Tomodachi.Testing;
 
 namespace Tomodachi.Inference.Tests.Journal;
 
@@ -177,6 +178,32 @@ public sealed class ConversationJournalTests
         var refused = Assert.Throws<InvalidOperationException>(() => temp.Reopen());
 
         Assert.Contains("newer Tomodachi (schema 99", refused.Message);
+    }
+
+    [Fact]
+    public async Task A_deleted_conversation_leaves_its_text_in_no_file_of_the_journal_folder()
+    {
+        using var temp = new TempJournal();
+        var marker = $"forget-me-{Guid.NewGuid():N}";
+        var kept = $"keep-me-{Guid.NewGuid():N}";
+        for (var i = 0; i < 3; i++)
+        {
+            var turn = Turn($"secret-{i}", i, session: "private");
+            // The long one spills into overflow pages, which a delete frees instead of rewriting.
+            turn.UserMessage = i == 2 ? string.Concat(Enumerable.Repeat($"{marker} and more words ", 400)) : $"My secret is {marker}.";
+            turn.Reply = $"I will keep {marker} safe.";
+            await temp.Journal.AppendAsync(turn, new TurnPrompt("system", turn.UserMessage), listed: true, CancellationToken.None);
+        }
+
+        var other = Turn("other", 5, session: "other");
+        other.UserMessage = $"Remember {kept}.";
+        await temp.Journal.AppendAsync(other, new TurnPrompt("system", other.UserMessage), listed: true, CancellationToken.None);
+        Assert.NotEmpty(DiskTraces.FilesHolding(temp.Directory, marker)); // the search can see what it looks for
+
+        Assert.Equal(3, await temp.Journal.DeleteConversationAsync("private", CancellationToken.None));
+
+        Assert.Empty(DiskTraces.FilesHolding(temp.Directory, marker));
+        Assert.NotEmpty(DiskTraces.FilesHolding(temp.Directory, kept));
     }
 
     private static Turn Turn(string id, int minute, string session = "s1") =>

@@ -282,7 +282,7 @@ public abstract class MemoryStoreContract : IAsyncLifetime
         Assert.Equal(rex.Entry.Id, (await Store.SearchAsync(query, 1, MemoryFilter.None, default, Lexical)).Single().Entry.Id);
     }
 
-    private async Task<EmbeddedMemory> Memory(
+    protected async Task<EmbeddedMemory> Memory(
         string text,
         Speaker speaker = Speaker.Note,
         string sessionId = "",
