@@ -54,7 +54,7 @@ public sealed class LlamaServer : IDisposable
     /// random-weight replies rarely end early either); the client-side rate counts the tokens after the first over the
     /// time from the first streamed piece to the last, as <see cref="ChatProbe"/> does for the service.
     /// </summary>
-    public async Task<(double ClientTokensPerSecond, double ServerTokensPerSecond, int Tokens)> CompleteAsync(string prompt, CancellationToken cancellationToken)
+    public async Task<(double ClientTokensPerSecond, int Tokens)> CompleteAsync(string prompt, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/completion")
         {
@@ -65,7 +65,7 @@ public sealed class LlamaServer : IDisposable
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
         var clock = new Stopwatch();
         var last = TimeSpan.Zero;
-        var (tokens, serverRate) = (0, 0.0);
+        var tokens = 0;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
             if (!line.StartsWith("data: ", StringComparison.Ordinal))
@@ -73,17 +73,21 @@ public sealed class LlamaServer : IDisposable
                 continue;
             }
 
-            clock.Start();
-            last = clock.Elapsed;
             using var chunk = JsonDocument.Parse(line.AsMemory(6));
-            if (chunk.RootElement.TryGetProperty("timings", out var timings))
+            if (chunk.RootElement.TryGetProperty("tokens_predicted", out var predicted))
             {
-                tokens = timings.GetProperty("predicted_n").GetInt32();
-                serverRate = timings.GetProperty("predicted_per_second").GetDouble();
+                tokens = predicted.GetInt32();
+            }
+
+            // The closing chunks carry no token; like the service's stats message, they are not part of the stream's rate.
+            if (chunk.RootElement.TryGetProperty("tokens", out var carried) && carried.GetArrayLength() > 0)
+            {
+                clock.Start(); // Runs from the first token on; later calls do nothing.
+                last = clock.Elapsed;
             }
         }
 
-        return (last > TimeSpan.Zero ? (tokens - 1) / last.TotalSeconds : 0, serverRate, tokens);
+        return (last > TimeSpan.Zero ? (tokens - 1) / last.TotalSeconds : 0, tokens);
     }
 
     public void Dispose()

@@ -59,11 +59,11 @@ public static class SpeedTargets
         output.WriteLine(Line("four chats: speed-up over one chat vs the bare loop's 4-sequence speed-up", batching, 0.90));
     }
 
-    /// <summary>A message of a few hundred tokens that no earlier turn shares, answered with one token.</summary>
+    /// <summary>A message of about 200 tokens (a chat here holds 512) that no earlier turn shares, answered with one token.</summary>
     private static Tomodachi.Inference.V1.ChatRequest LongPrompt(int pair) => new()
     {
         SessionId = $"targets-prompt-{pair}",
-        Message = $"Day {pair + 2} of the voyage. " + string.Concat(Enumerable.Range(0, 12).Select(i =>
+        Message = $"Day {pair + 2} of the voyage. " + string.Concat(Enumerable.Range(0, 5).Select(i =>
             $"On the {i + 1}th morning the fox checked the ropes, counted {pair + i + 3} gulls and wrote about the weather. ")),
         MaxTokens = 1,
         Sampling = new Tomodachi.Inference.V1.Sampling { Seed = 7 },
