@@ -10,7 +10,8 @@ namespace Tomodachi.AppHost.Supervision;
 /// Supervision the Aspire way: resources marked <see cref="WithSupervision{T}"/> are watched through
 /// <see cref="ResourceNotificationService"/> and started again through <see cref="ResourceCommandService"/> when they
 /// exit without being asked to (<see cref="Supervisor"/>); restart counts are served on a loopback port
-/// (<see cref="RestartsEndpoint"/>) that the local Prometheus scrapes.
+/// (<see cref="RestartsEndpoint"/>) that the local Prometheus scrapes, and sent over OTLP to the dashboard
+/// (<see cref="SupervisionTelemetry"/>).
 /// </summary>
 public static class SupervisionExtensions
 {
@@ -29,6 +30,7 @@ public static class SupervisionExtensions
         builder.Services.TryAddSingleton<Supervisor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Supervisor>());
         builder.Services.AddHostedService<RestartsEndpoint>();
+        builder.Services.AddHostedService<SupervisionTelemetry>();
         return endpoint;
     }
 
