@@ -52,9 +52,7 @@ public static class PeerBenchmark
         output.WriteLine($"service through the gateway, 1 streaming gRPC client: generation {Median(oursOne):0.0} t/s at the client (spread {oursOne.Min():0.0}–{oursOne.Max():0.0})");
         output.WriteLine($"4 at once (whole requests): llama-server {Median(peerFour):0.0} t/s aggregate, the service through the gateway {Median(oursFour):0.0} t/s");
         var ratios = oursOne.Zip(peerOne, (ours, peer) => ours / peer).ToList();
-        var (low, high) = (ratios.Min(), ratios.Max());
-        var verdict = low <= 1 && high >= 1 ? $"no measurable difference (spread {low:P1}–{high:P1})" : Median(ratios) >= 1 ? "met" : "not met";
-        output.WriteLine($"  TARGET one chat through the gateway ≥ llama-server's figure: {Median(ratios):P1} of it (median of {pairs} pairs) — {verdict}");
+        output.WriteLine(SpeedTargets.Line($"one chat through the gateway vs llama-server ({pairs} pairs)", ratios, 1.0));
     }
 
     /// <summary>Four requests at once: their tokens over the wall time of all four.</summary>

@@ -87,7 +87,8 @@ public static class SpeedTargets
         return aggregate / (single.Stats.CompletionTokens / (single.Stats.TotalLatencyMs / 1000));
     }
 
-    private static string Line(string target, IReadOnlyList<double> ratios, double goal)
+    /// <summary>One target's summary line: median ratio, spread, and met / not met / no measurable difference.</summary>
+    public static string Line(string target, IReadOnlyList<double> ratios, double goal)
     {
         var (median, low, high) = (Median(ratios), ratios.Min(), ratios.Max());
         var verdict = goal >= low && goal <= high

@@ -72,18 +72,10 @@ public sealed class SetUpScriptTests : IDisposable
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string script, string path)
     {
-        var start = new ProcessStartInfo("/bin/bash", [script, "--no-install"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("/bin/bash", [script, "--no-install"]);
         start.Environment["PATH"] = path;
         using var cts = new CancellationTokenSource(Timeout);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
-        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        return await ExternalProcess.RunAsync(start, input: null, cts.Token);
     }
 
     public void Dispose() => scratch.Delete(recursive: true);

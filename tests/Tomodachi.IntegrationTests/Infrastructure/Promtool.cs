@@ -8,18 +8,8 @@ public static class Promtool
 {
     public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string exposition, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(RequiredTools.Promtool, ["check", "metrics"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("promtool did not start");
-        await process.StandardInput.WriteAsync(exposition.AsMemory(), cancellationToken);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, stdout, stderr) = await ExternalProcess.RunAsync(
+            new ProcessStartInfo(RequiredTools.Promtool, ["check", "metrics"]), exposition, cancellationToken);
+        return (exitCode, stdout + stderr);
     }
 }
