@@ -68,6 +68,21 @@ public static class ChatProbe
         return samples;
     }
 
+    /// <summary>
+    /// Four requests at once, whole requests (prompts included) as users wait for them: their tokens over the wall
+    /// time of all four. <paramref name="request"/> gets the request's index and returns its generated tokens.
+    /// </summary>
+    public static async Task<double> FourAtOnceAsync(Func<int, Task<int>> request)
+    {
+        var clock = Stopwatch.StartNew();
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 4).Select(request));
+        return tokens.Sum() / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Four chats at once through <paramref name="client"/>, sessions named <paramref name="name"/>-0…3.</summary>
+    public static Task<double> FourChatsAtOnceAsync(InferenceService.InferenceServiceClient client, string name, CancellationToken cancellationToken) =>
+        FourAtOnceAsync(async i => (int)(await ChatAsync(client, $"{name}-{i}", cancellationToken)).Stats.CompletionTokens);
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();

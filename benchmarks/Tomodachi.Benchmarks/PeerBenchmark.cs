@@ -25,8 +25,7 @@ public static class PeerBenchmark
         await server.CompleteAsync(Prompt, cancellationToken);
         await ChatAsync(gateway, "peer-warmup", cancellationToken);
 
-        async Task<int> PeerTokens() => (await server.CompleteAsync(Prompt, cancellationToken)).Tokens;
-        async Task<int> OurTokens() => (int)(await ChatAsync(gateway, $"peer-{Guid.NewGuid():N}", cancellationToken)).Stats.CompletionTokens;
+        async Task<int> PeerTokens(int _) => (await server.CompleteAsync(Prompt, cancellationToken)).Tokens;
 
         var (peerOne, oursOne, peerFour, oursFour) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         for (var pair = 0; pair < pairs; pair++)
@@ -36,15 +35,15 @@ public static class PeerBenchmark
             if (peerFirst)
             {
                 peerOne.Add((await server.CompleteAsync(Prompt, cancellationToken)).ClientTokensPerSecond);
-                peerFour.Add(await AggregateAsync(PeerTokens));
+                peerFour.Add(await FourAtOnceAsync(PeerTokens));
             }
 
             oursOne.Add((await ChatAsync(gateway, $"peer-{pair}", cancellationToken)).ClientTokensPerSecond);
-            oursFour.Add(await AggregateAsync(OurTokens));
+            oursFour.Add(await FourChatsAtOnceAsync(gateway, $"peer-four-{pair}", cancellationToken));
             if (!peerFirst)
             {
                 peerOne.Add((await server.CompleteAsync(Prompt, cancellationToken)).ClientTokensPerSecond);
-                peerFour.Add(await AggregateAsync(PeerTokens));
+                peerFour.Add(await FourAtOnceAsync(PeerTokens));
             }
         }
 
@@ -53,14 +52,6 @@ public static class PeerBenchmark
         output.WriteLine($"4 at once (whole requests): llama-server {Median(peerFour):0.0} t/s aggregate, the service through the gateway {Median(oursFour):0.0} t/s");
         var ratios = oursOne.Zip(peerOne, (ours, peer) => ours / peer).ToList();
         output.WriteLine(SpeedTargets.Line($"one chat through the gateway vs llama-server ({pairs} pairs)", ratios, 1.0));
-    }
-
-    /// <summary>Four requests at once: their tokens over the wall time of all four.</summary>
-    private static async Task<double> AggregateAsync(Func<Task<int>> request)
-    {
-        var clock = Stopwatch.StartNew();
-        var tokens = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => request()));
-        return tokens.Sum() / clock.Elapsed.TotalSeconds;
     }
 
     private static async Task<string> LlamaBenchAsync(string binaries, string modelPath, CancellationToken cancellationToken)

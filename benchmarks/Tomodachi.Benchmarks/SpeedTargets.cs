@@ -81,9 +81,7 @@ public static class SpeedTargets
         Tomodachi.Inference.V1.InferenceService.InferenceServiceClient gateway, int pair, CancellationToken cancellationToken)
     {
         var single = await ChatAsync(gateway, $"batch-one-{pair}", cancellationToken);
-        var clock = Stopwatch.StartNew();
-        var chats = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => ChatAsync(gateway, $"batch-four-{pair}-{i}", cancellationToken)));
-        var aggregate = chats.Sum(c => c.Stats.CompletionTokens) / clock.Elapsed.TotalSeconds;
+        var aggregate = await FourChatsAtOnceAsync(gateway, $"batch-four-{pair}", cancellationToken);
         return aggregate / (single.Stats.CompletionTokens / (single.Stats.TotalLatencyMs / 1000));
     }
 
