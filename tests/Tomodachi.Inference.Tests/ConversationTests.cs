@@ -203,12 +203,8 @@ public sealed class ConversationTests : IAsyncLifetime
     public async Task Deleting_a_conversation_with_a_reply_in_progress_stops_the_reply_first_and_leaves_nothing_behind()
     {
         await Client.ChatToEndAsync(ChatExtensions.Request("the start", 4, session: "busy"));
-        // The next turn waits on a slow memory search, so the delete surely meets it in progress.
-        _memory.SearchDelay = TimeSpan.FromSeconds(50);
-        var searchesBefore = _memory.Searches.Count;
-        using var call = Client.Chat(ChatExtensions.Request("another message", 8, session: "busy"), deadline: DateTime.UtcNow.AddMinutes(2));
+        using var call = await StartReplyHeldBySlowMemoryAsync("another message", "busy");
         var replying = call.ResponseStream.ToListAsync(10_000);
-        Assert.True(await Waits.UntilAsync(() => _memory.Searches.Count > searchesBefore, seconds: 40), "The turn never searched memory.");
 
         await Conversations.DeleteConversationAsync(new DeleteConversationRequest { SessionId = "busy" });
         var ended = await Assert.ThrowsAsync<RpcException>(() => replying);
@@ -223,12 +219,8 @@ public sealed class ConversationTests : IAsyncLifetime
     {
         await Client.ChatToEndAsync(ChatExtensions.Request("the first chat", 4, session: "first"));
         await Client.ChatToEndAsync(ChatExtensions.Request("the second chat", 4, session: "second"));
-        // The next turn waits on a slow memory search, so the forget surely meets it in progress.
-        _memory.SearchDelay = TimeSpan.FromSeconds(50);
-        var searchesBefore = _memory.Searches.Count;
-        using var call = Client.Chat(ChatExtensions.Request("still talking", 8, session: "busy"), deadline: DateTime.UtcNow.AddMinutes(2));
+        using var call = await StartReplyHeldBySlowMemoryAsync("still talking", "busy");
         var replying = call.ResponseStream.ToListAsync(10_000);
-        Assert.True(await Waits.UntilAsync(() => _memory.Searches.Count > searchesBefore, seconds: 40), "The turn never searched memory.");
 
         var forgot = await Conversations.ForgetEverythingAsync(new ForgetEverythingRequest { Confirm = true });
         var ended = await Assert.ThrowsAsync<RpcException>(() => replying);
@@ -254,6 +246,19 @@ public sealed class ConversationTests : IAsyncLifetime
 
         Assert.Single((await Conversations.GetConversationAsync(new GetConversationRequest { SessionId = "kept" })).Turns);
         Assert.Empty(_memory.Deletes);
+    }
+
+    /// <summary>
+    /// Starts a turn that waits on a slow memory search and returns once it searched, so a delete surely meets it in
+    /// progress.
+    /// </summary>
+    private async Task<AsyncServerStreamingCall<ChatResponse>> StartReplyHeldBySlowMemoryAsync(string message, string session)
+    {
+        _memory.SearchDelay = TimeSpan.FromSeconds(50);
+        var searchesBefore = _memory.Searches.Count;
+        var call = Client.Chat(ChatExtensions.Request(message, 8, session: session), deadline: DateTime.UtcNow.AddMinutes(2));
+        Assert.True(await Waits.UntilAsync(() => _memory.Searches.Count > searchesBefore, seconds: 40), "The turn never searched memory.");
+        return call;
     }
 
     private async Task<List<(string Role, string Content)>> TrainingExampleAsync(string turnId)
