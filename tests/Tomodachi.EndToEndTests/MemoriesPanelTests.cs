@@ -55,6 +55,7 @@ public sealed class MemoriesPanelTests(CampgroundFixture suite)
         await page.Locator("#memoryTo").FillAsync("2020-03-14");
         await Expect(page.Locator(".memory .memory-text")).ToHaveTextAsync([noteText]);
         await page.Locator("#memoryTo").FillAsync("");
+        await Expect(page.Locator(".memory .memory-text")).ToHaveTextAsync([importedText, said, noteText]);
         await page.Locator("#memoryConversation").SelectOptionAsync(sessionId);
         await Expect(page.Locator(".memory .memory-text")).ToHaveTextAsync([said]);
 

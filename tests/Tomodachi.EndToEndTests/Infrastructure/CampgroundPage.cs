@@ -48,6 +48,7 @@ internal static class CampgroundPage
     public static async Task OpenMemoriesPanelAsync(this IPage page)
     {
         await page.OpenToolboxWithKeyboardAsync();
+        await Expect(page.Locator("#toolboxMenu [aria-current='true']")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("End");
         await Expect(page.Locator("#toolbox-tuning")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("ArrowUp");

@@ -14,11 +14,14 @@ public sealed record MemorySource(string SessionId, string Title, int? Turn);
 /// change goes to the service and the list is read again, so it shows what is stored. Failures become words.
 /// </summary>
 public sealed class MemoryBrowser(MemoryService.MemoryServiceClient memory, ConversationService.ConversationServiceClient conversations)
+    : IDisposable
 {
     public const uint PageSize = 50;
     private const uint ConversationPageSize = 200;
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
+    // One call at a time: filters changed in quick succession each start a listing, and the last one must win.
+    private readonly SemaphoreSlim calls = new(1, 1);
     private readonly List<Tomodachi.Memory.V1.Memory> items = [];
     // Per session id: the conversation's title and its turns' texts, or null when it is no conversation.
     private readonly Dictionary<string, (string Title, List<(string UserMessage, string Reply)> Turns)?> sources = new(StringComparer.Ordinal);
@@ -153,19 +156,27 @@ public sealed class MemoryBrowser(MemoryService.MemoryServiceClient memory, Conv
     private async Task CallAsync(string rpc, Func<CancellationToken, Task<string?>> call, bool clearMessage)
     {
         using var timeout = new CancellationTokenSource(CallTimeout);
-        Error = null;
-        if (clearMessage)
-        {
-            Message = null;
-        }
-
+        // Bounded without a token of its own: the call ahead is bounded by its timeout.
+        await calls.WaitAsync();
         try
         {
+            Error = null;
+            if (clearMessage)
+            {
+                Message = null;
+            }
+
             Message = await call(timeout.Token) ?? Message;
         }
         catch (RpcException error)
         {
             Error = FeedStatus.Describe(error, rpc);
         }
+        finally
+        {
+            calls.Release();
+        }
     }
+
+    public void Dispose() => calls.Dispose();
 }
