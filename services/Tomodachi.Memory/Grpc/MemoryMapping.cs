@@ -2,6 +2,7 @@ using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Tomodachi.Memory.Embeddings;
+using Tomodachi.Memory.Extensions;
 using Tomodachi.Memory.Memories;
 using Tomodachi.Memory.Storage;
 using Tomodachi.Memory.V1;
@@ -171,14 +172,7 @@ internal static class MemoryMapping
 
     public static MemoryStats ToMessage(MemoryBankStats stats, RetentionSweeper retention) => new()
     {
-        Retention = new V1.MemoryRetention
-        {
-            MaxAgeDays = (uint)retention.Settings.MaxAgeDays,
-            MaxCount = (ulong)retention.Settings.MaxCount,
-            LastSweepAt = retention.LastSweep is { } sweep ? Timestamp.FromDateTimeOffset(sweep.At) : null,
-            LastSweepDeleted = (ulong)(retention.LastSweep?.Deleted ?? 0),
-            LastSweepProblem = retention.LastSweep?.Problem ?? "",
-        },
+        Retention = ToMessage(retention.Settings, retention.LastSweep),
         Count = (ulong)stats.Figures.Count,
         SizeBytes = (ulong)stats.Figures.SizeBytes,
         SizeIsEstimate = stats.Figures.SizeIsEstimate,
@@ -194,6 +188,15 @@ internal static class MemoryMapping
     };
 
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    private static V1.MemoryRetention ToMessage(MemoryRetentionOptions settings, RetentionSweep? sweep) => new()
+    {
+        MaxAgeDays = (uint)settings.MaxAgeDays,
+        MaxCount = (ulong)settings.MaxCount,
+        LastSweepAt = sweep is null ? null : Timestamp.FromDateTimeOffset(sweep.At),
+        LastSweepDeleted = (ulong)(sweep?.Deleted ?? 0),
+        LastSweepProblem = sweep?.Problem ?? "",
+    };
 
     private static MemoryDraft ToDraft(
         Guid? id, string text, MemoryRole role, string sessionId, Timestamp? createdAt, IDictionary<string, string> metadata, string field) =>
