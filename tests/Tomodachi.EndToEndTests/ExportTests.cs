@@ -40,12 +40,14 @@ public sealed class ExportTests(CampgroundFixture suite)
         Assert.Equal(turn.TotalLatencyMs, double.Parse(ours[Array.IndexOf(header, "total_latency_ms")], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Toolbox by keyboard, End to the last item (Tuning), up past Models to Export CSV, Enter; the browser's download, split into fields.</summary>
+    /// <summary>Toolbox by keyboard, End to the last item (Tuning), up past Models and Memories to Export CSV, Enter; the browser's download, split into fields.</summary>
     private static async Task<(string[] Header, List<string[]> Rows)> DownloadWithKeyboardAsync(IPage page)
     {
         await page.FocusLastToolboxItemAsync();
         await page.Keyboard.PressAsync("ArrowUp");
         await Expect(page.Locator("#toolbox-models")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("ArrowUp");
+        await Expect(page.Locator("#toolbox-memories")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("ArrowUp");
         await Expect(page.Locator("#toolbox-export")).ToBeFocusedAsync();
         var download = await page.RunAndWaitForDownloadAsync(() => page.Keyboard.PressAsync("Enter"));

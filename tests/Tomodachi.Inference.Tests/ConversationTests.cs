@@ -203,12 +203,8 @@ public sealed class ConversationTests : IAsyncLifetime
     public async Task Deleting_a_conversation_with_a_reply_in_progress_stops_the_reply_first_and_leaves_nothing_behind()
     {
         await Client.ChatToEndAsync(ChatExtensions.Request("the start", 4, session: "busy"));
-        // The next turn waits on a slow memory search, so the delete surely meets it in progress.
-        _memory.SearchDelay = TimeSpan.FromSeconds(50);
-        var searchesBefore = _memory.Searches.Count;
-        using var call = Client.Chat(ChatExtensions.Request("another message", 8, session: "busy"), deadline: DateTime.UtcNow.AddMinutes(2));
+        using var call = await StartReplyHeldBySlowMemoryAsync("another message", "busy");
         var replying = call.ResponseStream.ToListAsync(10_000);
-        Assert.True(await Waits.UntilAsync(() => _memory.Searches.Count > searchesBefore, seconds: 40), "The turn never searched memory.");
 
         await Conversations.DeleteConversationAsync(new DeleteConversationRequest { SessionId = "busy" });
         var ended = await Assert.ThrowsAsync<RpcException>(() => replying);
@@ -216,6 +212,53 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.Equal(StatusCode.Cancelled, ended.StatusCode);
         Assert.Empty((await Client.ListTurnsAsync(new ListTurnsRequest { SessionId = "busy" })).Turns);
         await AssertStatus(StatusCode.NotFound, "No conversation", Conversations.GetConversationAsync(new GetConversationRequest { SessionId = "busy" }).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task Forgetting_everything_stops_the_reply_in_progress_first_then_empties_the_journal_and_memory()
+    {
+        await Client.ChatToEndAsync(ChatExtensions.Request("the first chat", 4, session: "first"));
+        await Client.ChatToEndAsync(ChatExtensions.Request("the second chat", 4, session: "second"));
+        using var call = await StartReplyHeldBySlowMemoryAsync("still talking", "busy");
+        var replying = call.ResponseStream.ToListAsync(10_000);
+
+        var forgot = await Conversations.ForgetEverythingAsync(new ForgetEverythingRequest { Confirm = true });
+        var ended = await Assert.ThrowsAsync<RpcException>(() => replying);
+
+        Assert.Equal(StatusCode.Cancelled, ended.StatusCode);
+        Assert.True(Assert.Single(_memory.Deletes).All);
+        Assert.Equal((2u, 4ul), (forgot.ConversationsDeleted, forgot.MemoriesDeleted));
+        Assert.True(forgot.TurnsDeleted >= 2);
+        Assert.Empty((await Conversations.ListConversationsAsync(new ListConversationsRequest())).Conversations);
+        Assert.Empty((await Client.ListTurnsAsync(new ListTurnsRequest())).Turns);
+    }
+
+    [Fact]
+    public async Task Forgetting_everything_without_confirming_or_while_memory_is_down_deletes_nothing()
+    {
+        await Client.ChatToEndAsync(ChatExtensions.Request("keep me", 4, session: "kept"));
+
+        await AssertStatus(StatusCode.InvalidArgument, "confirm must be true",
+            Conversations.ForgetEverythingAsync(new ForgetEverythingRequest()).ResponseAsync);
+        _memory.DeletesUnavailable = true;
+        await AssertStatus(StatusCode.Unavailable, "nothing was deleted",
+            Conversations.ForgetEverythingAsync(new ForgetEverythingRequest { Confirm = true }).ResponseAsync);
+
+        Assert.Single((await Conversations.GetConversationAsync(new GetConversationRequest { SessionId = "kept" })).Turns);
+        Assert.Empty(_memory.Deletes);
+    }
+
+    /// <summary>
+    /// Starts a turn that waits on a slow memory search and returns once it searched, so a delete surely meets it in
+    /// progress.
+    /// </summary>
+    private async Task<AsyncServerStreamingCall<ChatResponse>> StartReplyHeldBySlowMemoryAsync(string message, string session)
+    {
+        _memory.SearchDelay = TimeSpan.FromSeconds(50);
+        var searchesBefore = _memory.Searches.Count;
+        var call = Client.Chat(ChatExtensions.Request(message, 8, session: session), deadline: DateTime.UtcNow.AddMinutes(2));
+        Assert.True(await Waits.UntilAsync(() => _memory.Searches.Count > searchesBefore, seconds: 40), "The turn never searched memory.");
+        return call;
     }
 
     private async Task<List<(string Role, string Content)>> TrainingExampleAsync(string turnId)

@@ -1,8 +1,8 @@
 namespace Tomodachi.Inference.Conversations;
 
 /// <summary>
-/// The replies in progress per conversation, so that deleting a conversation first stops its replies and waits until
-/// each has been journaled: nothing of a deleted conversation is written after the delete.
+/// The replies in progress per conversation, so that deleting a conversation (or everything) first stops its replies and
+/// waits until each has been journaled: nothing of a deleted conversation is written after the delete.
 /// </summary>
 public sealed class ActiveReplies
 {
@@ -26,12 +26,18 @@ public sealed class ActiveReplies
     }
 
     /// <summary>Cancels the conversation's replies and waits until each has finished recording.</summary>
-    public async Task StopAsync(string sessionId)
+    public Task StopAsync(string sessionId) =>
+        StopAsync(bySession => bySession.TryGetValue(sessionId, out var replies) ? [.. replies] : []);
+
+    /// <summary>Cancels every reply in progress, of every conversation and none, and waits until each has finished recording.</summary>
+    public Task StopAllAsync() => StopAsync(bySession => [.. bySession.Values.SelectMany(replies => replies)]);
+
+    private async Task StopAsync(Func<Dictionary<string, List<Reply>>, List<Reply>> select)
     {
         List<Reply> stopping;
         lock (_bySession)
         {
-            stopping = _bySession.TryGetValue(sessionId, out var replies) ? [.. replies] : [];
+            stopping = select(_bySession);
         }
 
         foreach (var reply in stopping)

@@ -8,8 +8,8 @@ namespace Tomodachi.Inference.Grpc;
 
 /// <summary>
 /// The gRPC surface of conversations: validates input, maps journal results to messages and failures to status
-/// codes. A delete stops the conversation's replies first, then removes its memories, then its turns, so a failure
-/// part-way leaves the conversation whole rather than half gone.
+/// codes. A delete (of one conversation, or of everything) stops the replies first, then removes the memories, then the
+/// turns, so a failure part-way leaves the conversations whole rather than half gone.
 /// </summary>
 public sealed class ConversationGrpcService(
     IConversationStore conversations, IMemoryRecall memory, ActiveReplies replies, ILogger<ConversationGrpcService> logger)
@@ -51,19 +51,25 @@ public sealed class ConversationGrpcService(
         }
 
         await replies.StopAsync(sessionId);
-        long memories;
-        try
-        {
-            memories = await memory.DeleteSessionAsync(sessionId, context.CancellationToken);
-        }
-        catch (MemoryUnavailableException e)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
-        }
+        var memories = await DeleteMemoriesAsync(() => memory.DeleteSessionAsync(sessionId, context.CancellationToken));
 
         var turns = await conversations.DeleteConversationAsync(sessionId, CancellationToken.None) ?? 0;
         logger.LogInformation("Deleted a conversation: {Turns} turns, {Memories} memories", turns, memories);
         return new DeleteConversationResponse { TurnsDeleted = (uint)turns, MemoriesDeleted = (uint)memories };
+    }
+
+    public override async Task<ForgetEverythingResponse> ForgetEverything(ForgetEverythingRequest request, ServerCallContext context)
+    {
+        if (!request.Confirm)
+        {
+            throw InvalidArgument("confirm must be true: forgetting everything deletes every conversation and memory and cannot be undone.");
+        }
+
+        await replies.StopAllAsync();
+        var memories = await DeleteMemoriesAsync(() => memory.DeleteAllAsync(context.CancellationToken));
+        var (conversationCount, turns) = await conversations.DeleteEverythingAsync(CancellationToken.None);
+        logger.LogInformation("Forgot everything: {Conversations} conversations, {Turns} turns, {Memories} memories", conversationCount, turns, memories);
+        return new ForgetEverythingResponse { ConversationsDeleted = (uint)conversationCount, TurnsDeleted = (uint)turns, MemoriesDeleted = (ulong)memories };
     }
 
     public override async Task<ExportConversationResponse> ExportConversation(ExportConversationRequest request, ServerCallContext context)
@@ -76,6 +82,19 @@ public sealed class ConversationGrpcService(
         var conversation = await conversations.GetConversationAsync(SessionId(request.SessionId), context.CancellationToken)
             ?? throw NotFound(request.SessionId);
         return ConversationExport.Render(conversation, request.Format);
+    }
+
+    /// <summary>Memories go first: when the memory service cannot delete them, nothing is deleted at all.</summary>
+    private static async Task<long> DeleteMemoriesAsync(Func<Task<long>> delete)
+    {
+        try
+        {
+            return await delete();
+        }
+        catch (MemoryUnavailableException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
+        }
     }
 
     private static string SessionId(string sessionId) =>

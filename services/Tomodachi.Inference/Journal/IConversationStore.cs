@@ -45,4 +45,7 @@ public interface IConversationStore
 
     /// <summary>Deletes the conversation and all its turns; returns the number of turns deleted, or null when unknown.</summary>
     Task<int?> DeleteConversationAsync(string sessionId, CancellationToken ct);
+
+    /// <summary>Deletes every conversation and every turn (unlisted ones too); returns how many of each.</summary>
+    Task<(int Conversations, int Turns)> DeleteEverythingAsync(CancellationToken ct);
 }

@@ -179,25 +179,45 @@ public sealed partial class SqliteTurnJournal : IConversationStore
 
     public async Task<int?> DeleteConversationAsync(string sessionId, CancellationToken ct)
     {
+        var (conversations, turns) = await DeleteAndEraseAsync(
+            "DELETE FROM conversations WHERE session_id = $session",
+            $"DELETE FROM turns WHERE {TurnColumns.SessionId} = $session",
+            command => command.Parameters.AddWithValue("$session", sessionId),
+            requireConversation: true,
+            ct);
+        return conversations == 0 ? null : turns;
+    }
+
+    public Task<(int Conversations, int Turns)> DeleteEverythingAsync(CancellationToken ct) =>
+        DeleteAndEraseAsync("DELETE FROM conversations", "DELETE FROM turns", _ => { }, requireConversation: false, ct);
+
+    /// <summary>
+    /// Deletes conversations and then turns in one transaction, and erases the deleted text from the WAL. With
+    /// <paramref name="requireConversation"/>, no turn is deleted when no conversation matched.
+    /// </summary>
+    private async Task<(int Conversations, int Turns)> DeleteAndEraseAsync(
+        string deleteConversations, string deleteTurns, Action<SqliteCommand> bind, bool requireConversation, CancellationToken ct)
+    {
         await writeLock.WaitAsync(ct);
         try
         {
             using var transaction = writer.BeginTransaction();
             using var delete = writer.CreateCommand();
             delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM conversations WHERE session_id = $session";
-            delete.Parameters.AddWithValue("$session", sessionId);
-            if (await delete.ExecuteNonQueryAsync(CancellationToken.None) == 0)
+            bind(delete);
+            delete.CommandText = deleteConversations;
+            var conversations = await delete.ExecuteNonQueryAsync(CancellationToken.None);
+            if (conversations == 0 && requireConversation)
             {
-                return null;
+                return (0, 0);
             }
 
-            delete.CommandText = $"DELETE FROM turns WHERE {TurnColumns.SessionId} = $session";
+            delete.CommandText = deleteTurns;
             var turns = await delete.ExecuteNonQueryAsync(CancellationToken.None);
             transaction.Commit();
             // The WAL's older frames still hold the deleted text: copy the zeroed pages in and empty it.
             Execute(writer, "PRAGMA wal_checkpoint(TRUNCATE)");
-            return turns;
+            return (conversations, turns);
         }
         finally
         {

@@ -73,17 +73,23 @@ public sealed class GrpcMemoryRecall(
         }
     }
 
-    public async Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
+    public Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        DeleteAsync(new DeleteRequest { SessionId = sessionId }, "the conversation's memories", cancellationToken);
+
+    public Task<long> DeleteAllAsync(CancellationToken cancellationToken) =>
+        DeleteAsync(new DeleteRequest { All = true }, "the memories", cancellationToken);
+
+    private async Task<long> DeleteAsync(DeleteRequest request, string what, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await client.DeleteAsync(new DeleteRequest { SessionId = sessionId }, deadline: Deadline(), cancellationToken: cancellationToken);
+            var response = await client.DeleteAsync(request, deadline: Deadline(), cancellationToken: cancellationToken);
             return (long)response.DeletedCount;
         }
         catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
         {
             throw new MemoryUnavailableException(
-                $"The memory service could not delete the conversation's memories ({exception.StatusCode}); nothing was deleted, try again.", exception);
+                $"The memory service could not delete {what} ({exception.StatusCode}); nothing was deleted, try again.", exception);
         }
     }
 

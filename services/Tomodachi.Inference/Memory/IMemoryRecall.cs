@@ -26,4 +26,8 @@ public interface IMemoryRecall
     /// <summary>Deletes every memory of a conversation; returns how many.</summary>
     /// <exception cref="MemoryUnavailableException">The memory service did not answer.</exception>
     Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every memory, pinned ones too; returns how many.</summary>
+    /// <exception cref="MemoryUnavailableException">The memory service did not answer.</exception>
+    Task<long> DeleteAllAsync(CancellationToken cancellationToken);
 }

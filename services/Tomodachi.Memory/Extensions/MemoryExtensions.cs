@@ -25,6 +25,10 @@ public static class MemoryExtensions
             .BindConfiguration(MemoryOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<MemoryRetentionOptions>()
+            .BindConfiguration(MemoryRetentionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddModelDownloads(MemoryOptions.SectionName);
@@ -37,6 +41,8 @@ public static class MemoryExtensions
         builder.Services.AddSingleton<MemoryBank>();
         builder.Services.AddHostedService<MemoryStatsReporter>();
         builder.Services.AddHostedService<ReembeddingWorker>();
+        builder.Services.AddSingleton<RetentionSweeper>();
+        builder.Services.AddHostedService<RetentionWorker>();
         builder.Services.AddHealthChecks().AddCheck<MemoryStoreHealthCheck>("memory-store");
         return builder;
     }

@@ -9,7 +9,7 @@ namespace Tomodachi.Memory.Grpc;
 /// The gRPC surface of the Memory service: checks and maps messages and calls the <see cref="MemoryBank"/>.
 /// Domain failures become status codes in <see cref="MemoryExceptionInterceptor"/>.
 /// </summary>
-public sealed class MemoryGrpcService(MemoryBank bank, MemoryChangeFeed changeFeed, TimeProvider time) : MemoryService.MemoryServiceBase
+public sealed class MemoryGrpcService(MemoryBank bank, RetentionSweeper retention, MemoryChangeFeed changeFeed, TimeProvider time) : MemoryService.MemoryServiceBase
 {
     // Import commits in chunks: big enough to amortise a commit, small enough to bound what a failure loses.
     private const int ImportChunk = 256;
@@ -46,9 +46,26 @@ public sealed class MemoryGrpcService(MemoryBank bank, MemoryChangeFeed changeFe
             case DeleteRequest.TargetOneofCase.SessionId:
                 var deleted = await bank.DeleteSessionAsync(SessionToDelete(request.SessionId), context.CancellationToken);
                 return new DeleteResponse { DeletedCount = (ulong)deleted };
+            case DeleteRequest.TargetOneofCase.All when request.All:
+                return new DeleteResponse { DeletedCount = (ulong)await bank.DeleteAllAsync(context.CancellationToken) };
+            case DeleteRequest.TargetOneofCase.All:
+                throw Invalid("all is false; set it to true to delete every memory.");
             default:
-                throw Invalid("Set either id (one memory) or session_id (every memory of a session).");
+                throw Invalid("Set one of id (one memory), session_id (every memory of a session) or all (every memory).");
         }
+    }
+
+    public override async Task<ListResponse> List(ListRequest request, ServerCallContext context)
+    {
+        var (filter, after, pageSize) = ToList(request);
+        var (page, next) = await bank.ListAsync(filter, after, pageSize, context.CancellationToken);
+        return new ListResponse { Memories = { page.Select(ToMessage) }, NextPageToken = ListPageToken.Encode(next) };
+    }
+
+    public override async Task<UpdateResponse> Update(UpdateRequest request, ServerCallContext context)
+    {
+        var (id, text, pinned) = ToUpdate(request);
+        return new UpdateResponse { Memory = ToMessage(await bank.UpdateAsync(id, text, pinned, context.CancellationToken)) };
     }
 
     public override async Task Export(ExportRequest request, IServerStreamWriter<ExportResponse> responseStream, ServerCallContext context)
@@ -70,7 +87,7 @@ public sealed class MemoryGrpcService(MemoryBank bank, MemoryChangeFeed changeFe
             MemoryDraft draft;
             try
             {
-                draft = ToDraft(request.Memory, "memory");
+                draft = ToImportedDraft(request.Memory, "memory");
             }
             catch (RpcException e)
             {
@@ -102,7 +119,7 @@ public sealed class MemoryGrpcService(MemoryBank bank, MemoryChangeFeed changeFe
     }
 
     public override async Task<GetStatsResponse> GetStats(GetStatsRequest request, ServerCallContext context) =>
-        new() { Stats = ToMessage(await bank.GetStatsAsync(context.CancellationToken)) };
+        new() { Stats = ToMessage(await bank.GetStatsAsync(context.CancellationToken), retention) };
 
     public override async Task WatchStats(WatchStatsRequest request, IServerStreamWriter<WatchStatsResponse> responseStream, ServerCallContext context)
     {
@@ -115,7 +132,7 @@ public sealed class MemoryGrpcService(MemoryBank bank, MemoryChangeFeed changeFe
             {
                 var sent = time.GetUtcNow();
                 var stats = await bank.GetStatsAsync(watching.Token);
-                await responseStream.WriteAsync(new WatchStatsResponse { Stats = ToMessage(stats) }, watching.Token);
+                await responseStream.WriteAsync(new WatchStatsResponse { Stats = ToMessage(stats, retention) }, watching.Token);
                 await changes.WaitAsync(sent, MemoryStatsReporter.Interval, watching.Token);
             }
         }

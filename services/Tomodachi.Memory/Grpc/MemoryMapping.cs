@@ -2,6 +2,7 @@ using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Tomodachi.Memory.Embeddings;
+using Tomodachi.Memory.Extensions;
 using Tomodachi.Memory.Memories;
 using Tomodachi.Memory.Storage;
 using Tomodachi.Memory.V1;
@@ -22,18 +23,72 @@ internal static class MemoryMapping
     public const int MaxMetadataEntries = 64;
     public const int MaxMetadataKeyLength = 128;
     public const int MaxMetadataValueLength = 4096;
+    public const int MaxPageSize = 200;
+    public const int DefaultPageSize = 50;
+    public const int MaxTextFilterLength = 1024;
 
     public static MemoryDraft ToDraft(NewMemory? memory, string field) =>
         memory is null
             ? throw Invalid($"{field} is missing.")
             : ToDraft(null, memory.Text, memory.Role, memory.SessionId, memory.CreatedAt, memory.Metadata, field);
 
-    /// <summary>An imported memory keeps its id, when it has one.</summary>
-    public static MemoryDraft ToDraft(V1.Memory? memory, string field) =>
+    /// <summary>An imported memory keeps its id (when it has one) and pin, and is marked imported.</summary>
+    public static MemoryDraft ToImportedDraft(V1.Memory? memory, string field) =>
         memory is null
             ? throw Invalid($"{field} is missing.")
             : ToDraft(memory.Id.Length == 0 ? null : Id(memory.Id, $"{field}.id"),
-                memory.Text, memory.Role, memory.SessionId, memory.CreatedAt, memory.Metadata, field);
+                memory.Text, memory.Role, memory.SessionId, memory.CreatedAt, memory.Metadata, field) with
+            {
+                Pinned = memory.Pinned,
+                Origin = Origin.Imported,
+            };
+
+    public static (MemoryListFilter Filter, ListCursor? After, int PageSize) ToList(ListRequest request)
+    {
+        if (request.PageSize > MaxPageSize)
+        {
+            throw Invalid($"page_size must be 1 to {MaxPageSize} (0 means {DefaultPageSize}); it is {request.PageSize}.");
+        }
+
+        var pageSize = request.PageSize == 0 ? DefaultPageSize : (int)request.PageSize;
+        var filter = request.Filter;
+        if (filter is null)
+        {
+            return (MemoryListFilter.None, ListPageToken.Decode(request.PageToken), pageSize);
+        }
+
+        if (filter.TextContains.Length > MaxTextFilterLength)
+        {
+            throw Invalid($"filter.text_contains is {filter.TextContains.Length} characters; the limit is {MaxTextFilterLength}.");
+        }
+
+        var (after, before) = TimeRange(filter.CreatedAfter, filter.CreatedBefore);
+        return (new MemoryListFilter(
+            filter.TextContains.Length == 0 ? null : filter.TextContains,
+            filter.SessionId.Length == 0 ? null : SessionId(filter.SessionId, "filter.session_id"),
+            ToSpeaker(filter.Role, "filter.role"),
+            filter.Origin switch
+            {
+                MemoryOrigin.Unspecified => null,
+                MemoryOrigin.Stored => Origin.Stored,
+                MemoryOrigin.Imported => Origin.Imported,
+                _ => throw Invalid($"filter.origin {(int)filter.Origin} is not a known origin (stored or imported)."),
+            },
+            after,
+            before,
+            filter.PinnedOnly), ListPageToken.Decode(request.PageToken), pageSize);
+    }
+
+    public static (Guid Id, string? Text, bool? Pinned) ToUpdate(UpdateRequest request)
+    {
+        var id = Id(request.Id);
+        if (!request.HasText && !request.HasPinned)
+        {
+            throw Invalid("Set text, pinned or both; the request changes nothing.");
+        }
+
+        return (id, request.HasText ? Text(request.Text, "text") : null, request.HasPinned ? request.Pinned : null);
+    }
 
     public static IReadOnlyList<MemoryDraft> ToDrafts(StoreBatchRequest request)
     {
@@ -104,6 +159,8 @@ internal static class MemoryMapping
             Role = (MemoryRole)entry.Speaker,
             SessionId = entry.SessionId,
             CreatedAt = Timestamp.FromDateTimeOffset(entry.CreatedAt),
+            Pinned = entry.Pinned,
+            Origin = (MemoryOrigin)entry.Origin,
         };
         foreach (var (key, value) in entry.Metadata)
         {
@@ -113,8 +170,9 @@ internal static class MemoryMapping
         return message;
     }
 
-    public static MemoryStats ToMessage(MemoryBankStats stats) => new()
+    public static MemoryStats ToMessage(MemoryBankStats stats, RetentionSweeper retention) => new()
     {
+        Retention = ToMessage(retention.Settings, retention.LastSweep),
         Count = (ulong)stats.Figures.Count,
         SizeBytes = (ulong)stats.Figures.SizeBytes,
         SizeIsEstimate = stats.Figures.SizeIsEstimate,
@@ -130,6 +188,15 @@ internal static class MemoryMapping
     };
 
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    private static V1.MemoryRetention ToMessage(MemoryRetentionOptions settings, RetentionSweep? sweep) => new()
+    {
+        MaxAgeDays = (uint)settings.MaxAgeDays,
+        MaxCount = (ulong)settings.MaxCount,
+        LastSweepAt = sweep is null ? null : Timestamp.FromDateTimeOffset(sweep.At),
+        LastSweepDeleted = (ulong)(sweep?.Deleted ?? 0),
+        LastSweepProblem = sweep?.Problem ?? "",
+    };
 
     private static MemoryDraft ToDraft(
         Guid? id, string text, MemoryRole role, string sessionId, Timestamp? createdAt, IDictionary<string, string> metadata, string field) =>
@@ -148,13 +215,7 @@ internal static class MemoryMapping
             return MemoryFilter.None;
         }
 
-        var after = ToTime(filter.CreatedAfter, "filter.created_after");
-        var before = ToTime(filter.CreatedBefore, "filter.created_before");
-        if (after is { } a && before is { } b && a >= b)
-        {
-            throw Invalid($"filter.created_after ({a:O}) must be before filter.created_before ({b:O}).");
-        }
-
+        var (after, before) = TimeRange(filter.CreatedAfter, filter.CreatedBefore);
         if (filter.HasMinScore && !(filter.MinScore is >= -1f and <= 1f))
         {
             throw Invalid($"filter.min_score must be a cosine similarity between -1 and 1; it is {filter.MinScore}.");
@@ -166,6 +227,15 @@ internal static class MemoryMapping
             after,
             before,
             filter.HasMinScore ? filter.MinScore : null);
+    }
+
+    private static (DateTimeOffset? After, DateTimeOffset? Before) TimeRange(Timestamp? createdAfter, Timestamp? createdBefore)
+    {
+        var after = ToTime(createdAfter, "filter.created_after");
+        var before = ToTime(createdBefore, "filter.created_before");
+        return after is { } a && before is { } b && a >= b
+            ? throw Invalid($"filter.created_after ({a:O}) must be before filter.created_before ({b:O}).")
+            : (after, before);
     }
 
     private static string Text(string text, string field)

@@ -12,7 +12,9 @@ public sealed record MemoryDraft(
     Speaker Speaker,
     string SessionId,
     DateTimeOffset? CreatedAt,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata,
+    bool Pinned = false,
+    Origin Origin = Origin.Stored);
 
 /// <summary>The store's figures together with what the service knows about it.</summary>
 public sealed record MemoryBankStats(
@@ -120,11 +122,7 @@ public sealed partial class MemoryBank(
     public async Task<IReadOnlyList<Guid>> StoreAsync(IReadOnlyList<MemoryDraft> drafts, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
-        var texts = drafts.Select(d => d.Text).ToList();
-        var searching = live;
-        var target = reembedding is null ? null : Configured;
-        var vectors = searching is null ? null : await searching.EmbedAsync(texts, EmbeddingKind.Document, cancellationToken);
-        var targetVectors = target is null ? null : await target.EmbedAsync(texts, EmbeddingKind.Document, cancellationToken);
+        var (vectors, targetVectors) = await EmbedForStorageAsync(drafts.Select(d => d.Text).ToList(), cancellationToken);
         var now = time.GetUtcNow();
         var memories = new List<EmbeddedMemory>(drafts.Count);
         for (var i = 0; i < drafts.Count; i++)
@@ -132,7 +130,7 @@ public sealed partial class MemoryBank(
             var draft = drafts[i];
             var createdAt = Microseconds.Truncate(draft.CreatedAt ?? now);
             var id = draft.Id ?? Guid.CreateVersion7(createdAt);
-            var entry = new MemoryEntry(id, draft.Text, draft.Speaker, draft.SessionId, createdAt, draft.Metadata);
+            var entry = new MemoryEntry(id, draft.Text, draft.Speaker, draft.SessionId, createdAt, draft.Metadata, draft.Pinned, draft.Origin);
             memories.Add(new EmbeddedMemory(entry, vectors?[i].Vector, targetVectors?[i].Vector));
         }
 
@@ -201,6 +199,71 @@ public sealed partial class MemoryBank(
         }
 
         return deleted;
+    }
+
+    /// <summary>Deletes every memory, pinned ones included; returns how many.</summary>
+    public async Task<long> DeleteAllAsync(CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        var deleted = await store.DeleteAllAsync(cancellationToken);
+        changes.Publish();
+        return deleted;
+    }
+
+    /// <summary>Deletes the unpinned memories that retention no longer keeps (see <see cref="IMemoryStore.DeleteExpiredAsync"/>).</summary>
+    public async Task<long> DeleteExpiredAsync(DateTimeOffset? createdBefore, long? keepNewest, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        var deleted = await store.DeleteExpiredAsync(createdBefore, keepNewest, cancellationToken);
+        if (deleted > 0)
+        {
+            changes.Publish();
+        }
+
+        return deleted;
+    }
+
+    /// <summary>One page of memories, newest first, and where the next page starts (null on the last).</summary>
+    public async Task<(IReadOnlyList<MemoryEntry> Page, ListCursor? Next)> ListAsync(
+        MemoryListFilter filter, ListCursor? after, int pageSize, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        // One more than asked says whether there is a next page without a count.
+        var found = await store.ListAsync(filter, after, pageSize + 1, cancellationToken);
+        if (found.Count <= pageSize)
+        {
+            return (found, null);
+        }
+
+        var last = found[pageSize - 1];
+        return (found.Take(pageSize).ToList(), new ListCursor(Microseconds.FromTime(last.CreatedAt), last.Id));
+    }
+
+    /// <summary>
+    /// Replaces a memory's text (embedded anew, so searches find the new text) and/or its pinned flag. Everything that
+    /// can fail — the memory missing, the embedder — fails before anything is written.
+    /// </summary>
+    /// <exception cref="MemoryNotFoundException">No memory has the id.</exception>
+    public async Task<MemoryEntry> UpdateAsync(Guid id, string? text, bool? pinned, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        var entry = await store.GetAsync(id, cancellationToken) ?? throw new MemoryNotFoundException(id);
+        var change = new MemoryChange(null, null, null, pinned);
+        if (text is not null)
+        {
+            // Without a live embedder the new text could not be found until a re-embedding completes.
+            _ = live ?? throw new MemoryStoreNotReadyException(WaitingMessage());
+            var (vectors, targetVectors) = await EmbedForStorageAsync([text], cancellationToken);
+            change = change with { Text = text, Vector = vectors![0].Vector, TargetVector = targetVectors?[0].Vector };
+        }
+
+        if (!await store.UpdateAsync(id, change, cancellationToken))
+        {
+            throw new MemoryNotFoundException(id);
+        }
+
+        changes.Publish();
+        return entry with { Text = text ?? entry.Text, Pinned = pinned ?? entry.Pinned };
     }
 
     public async IAsyncEnumerable<MemoryEntry> ExportAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -315,6 +378,19 @@ public sealed partial class MemoryBank(
 
             await CompleteAsync(stoppingToken);
         }
+    }
+
+    /// <summary>
+    /// Vectors for new texts: the live embedder's (null while it cannot run) and, during a re-embedding, the target's.
+    /// </summary>
+    private async Task<(IReadOnlyList<TextEmbedding>? Live, IReadOnlyList<TextEmbedding>? Target)> EmbedForStorageAsync(
+        IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var searching = live;
+        var target = reembedding is null ? null : Configured;
+        var vectors = searching is null ? null : await searching.EmbedAsync(texts, EmbeddingKind.Document, cancellationToken);
+        var targetVectors = target is null ? null : await target.EmbedAsync(texts, EmbeddingKind.Document, cancellationToken);
+        return (vectors, targetVectors);
     }
 
     private IEmbedder Configured => configured ?? throw new InvalidOperationException("The memory bank is not open.");

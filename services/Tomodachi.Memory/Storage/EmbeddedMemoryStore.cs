@@ -18,7 +18,7 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
     public const string BackendName = "embedded";
     public const string DatabaseFileName = "memories.db";
 
-    private const string Columns = "id, text, role, session_id, created_at_us, metadata";
+    private const string Columns = "id, text, role, session_id, created_at_us, metadata, pinned, origin";
 
     private readonly string databasePath = Path.Combine(options.Value.DataDirectory, DatabaseFileName);
     // One writer at a time: SQLite allows no more, and the index must change in the same order as the database.
@@ -49,7 +49,9 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
                 session_id TEXT NOT NULL,
                 created_at_us INTEGER NOT NULL,
                 metadata TEXT NOT NULL,
-                vector BLOB NOT NULL);
+                vector BLOB NOT NULL,
+                pinned INTEGER NOT NULL DEFAULT 0,
+                origin INTEGER NOT NULL DEFAULT 1);
             CREATE INDEX IF NOT EXISTS memories_by_session ON memories (session_id);
             CREATE INDEX IF NOT EXISTS memories_by_time ON memories (created_at_us);
             CREATE TABLE IF NOT EXISTS collection (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,6 +60,7 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
             CREATE TRIGGER IF NOT EXISTS memories_forget_pending AFTER DELETE ON memories
                 BEGIN DELETE FROM pending_vectors WHERE id = old.id; END;
             """, cancellationToken);
+        await AddMissingColumnsAsync(cancellationToken);
 
         var stored = await ReadIdentityAsync("embedder", "dimension", cancellationToken);
         if (stored is null)
@@ -83,9 +86,10 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
             {
                 await using var command = Writer.CreateCommand();
                 command.CommandText = $"""
-                    INSERT INTO memories ({Columns}, vector) VALUES ($id, $text, $role, $session, $created, $metadata, $vector)
+                    INSERT INTO memories ({Columns}, vector) VALUES ($id, $text, $role, $session, $created, $metadata, $pinned, $origin, $vector)
                     ON CONFLICT (id) DO UPDATE SET text = excluded.text, role = excluded.role, session_id = excluded.session_id,
-                        created_at_us = excluded.created_at_us, metadata = excluded.metadata, vector = excluded.vector
+                        created_at_us = excluded.created_at_us, metadata = excluded.metadata, vector = excluded.vector,
+                        pinned = excluded.pinned, origin = excluded.origin
                     """;
                 await using var pending = Writer.CreateCommand();
                 pending.CommandText = """
@@ -102,6 +106,8 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
                     command.Parameters.AddWithValue("$session", entry.SessionId);
                     command.Parameters.AddWithValue("$created", Microseconds.FromTime(entry.CreatedAt));
                     command.Parameters.AddWithValue("$metadata", JsonSerializer.Serialize(entry.Metadata));
+                    command.Parameters.AddWithValue("$pinned", entry.Pinned);
+                    command.Parameters.AddWithValue("$origin", (int)entry.Origin);
                     // An empty vector: embedded only by the re-embedding's target so far (see EmbeddedMemory).
                     command.Parameters.AddWithValue("$vector", Bytes(memory.Vector ?? []));
                     await command.ExecuteNonQueryAsync(cancellationToken);
@@ -189,41 +195,8 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
         }
     }
 
-    public async Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
-    {
-        await writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            var ids = new List<Guid>();
-            await using (var command = Writer.CreateCommand())
-            {
-                command.CommandText = "DELETE FROM memories WHERE session_id = $session RETURNING id";
-                command.Parameters.AddWithValue("$session", sessionId);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    ids.Add(Guid.Parse(reader.GetString(0)));
-                }
-            }
-
-            var current = Index;
-            foreach (var id in ids)
-            {
-                current.Remove(id);
-            }
-
-            if (ids.Count > 0)
-            {
-                await EraseWalAsync(cancellationToken);
-            }
-
-            return ids.Count;
-        }
-        finally
-        {
-            writeGate.Release();
-        }
-    }
+    public Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        DeleteWhereAsync("session_id = $session", command => command.Parameters.AddWithValue("$session", sessionId), cancellationToken);
 
     public async IAsyncEnumerable<MemoryEntry> ExportAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -367,6 +340,31 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
         writeGate.Dispose();
     }
 
+    /// <summary>A database made before memories could be pinned or imported gets the columns, with "unpinned, stored".</summary>
+    private async Task AddMissingColumnsAsync(CancellationToken cancellationToken)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = Writer.CreateCommand())
+        {
+            command.CommandText = "SELECT name FROM pragma_table_info('memories')";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                present.Add(reader.GetString(0));
+            }
+        }
+
+        if (!present.Contains("pinned"))
+        {
+            await ExecuteAsync(Writer, "ALTER TABLE memories ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0", cancellationToken);
+        }
+
+        if (!present.Contains("origin"))
+        {
+            await ExecuteAsync(Writer, $"ALTER TABLE memories ADD COLUMN origin INTEGER NOT NULL DEFAULT {(int)Origin.Stored}", cancellationToken);
+        }
+    }
+
     /// <summary>
     /// Copies the zeroed pages into the database and empties the WAL, whose older frames still hold the deleted text:
     /// deleted means gone from the disk, not only from the answers.
@@ -508,7 +506,9 @@ public sealed partial class EmbeddedMemoryStore(IOptions<MemoryOptions> options,
         (Speaker)reader.GetInt32(2),
         reader.GetString(3),
         Microseconds.ToTime(reader.GetInt64(4)),
-        JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? []);
+        JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [],
+        reader.GetInt64(6) != 0,
+        (Origin)reader.GetInt32(7));
 
     private sealed record LiveIndex(VectorIndex Index, EmbedderIdentity Identity);
 

@@ -32,6 +32,21 @@ public interface IMemoryStore : IAsyncDisposable
 
     Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken);
 
+    /// <summary>Deletes every memory, pinned ones included; returns how many.</summary>
+    Task<long> DeleteAllAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the unpinned memories created before <paramref name="createdBefore"/> and those beyond the newest
+    /// <paramref name="keepNewest"/> unpinned ones (null: no limit of that kind); returns how many.
+    /// </summary>
+    Task<long> DeleteExpiredAsync(DateTimeOffset? createdBefore, long? keepNewest, CancellationToken cancellationToken);
+
+    /// <summary>Applies the change; returns false (changing nothing) when no memory has the id.</summary>
+    Task<bool> UpdateAsync(Guid id, MemoryChange change, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> memories matching the filter, newest first, after <paramref name="after"/>.</summary>
+    Task<IReadOnlyList<MemoryEntry>> ListAsync(MemoryListFilter filter, ListCursor? after, int limit, CancellationToken cancellationToken);
+
     /// <summary>Every memory, oldest first.</summary>
     IAsyncEnumerable<MemoryEntry> ExportAsync(CancellationToken cancellationToken);
 

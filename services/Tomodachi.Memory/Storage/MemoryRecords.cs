@@ -8,14 +8,26 @@ public enum Speaker
     Note = 3,
 }
 
-/// <summary>A stored memory. <see cref="CreatedAt"/> is kept to the microsecond by every backend.</summary>
+/// <summary>How a memory got into the store (who said it is <see cref="Speaker"/>).</summary>
+public enum Origin
+{
+    /// <summary>Stored through Store or StoreBatch; also every memory kept before origins were recorded.</summary>
+    Stored = 1,
+    Imported = 2,
+}
+
+/// <summary>
+/// A stored memory. <see cref="CreatedAt"/> is kept to the microsecond by every backend; a pinned memory never expires.
+/// </summary>
 public sealed record MemoryEntry(
     Guid Id,
     string Text,
     Speaker Speaker,
     string SessionId,
     DateTimeOffset CreatedAt,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata,
+    bool Pinned = false,
+    Origin Origin = Origin.Stored);
 
 /// <summary>
 /// A memory with the vector it is found by and, while a re-embedding is under way, the target embedder's vector.
@@ -37,6 +49,31 @@ public sealed record MemoryFilter(
 {
     public static readonly MemoryFilter None = new();
 }
+
+/// <summary>Narrows a listing; null members do not filter. <see cref="TextContains"/> ignores case.</summary>
+public sealed record MemoryListFilter(
+    string? TextContains = null,
+    string? SessionId = null,
+    Speaker? Speaker = null,
+    Origin? Origin = null,
+    DateTimeOffset? CreatedAfter = null,
+    DateTimeOffset? CreatedBefore = null,
+    bool PinnedOnly = false)
+{
+    public static readonly MemoryListFilter None = new();
+}
+
+/// <summary>
+/// Where a newest-first listing stopped: the next page holds the memories before this one in (time, id) order, so
+/// memories stored or deleted meanwhile neither repeat nor skip any.
+/// </summary>
+public sealed record ListCursor(long CreatedAtMicroseconds, Guid Id);
+
+/// <summary>
+/// A change to one memory: new text with its vectors (as in <see cref="EmbeddedMemory"/>), and/or the pinned flag.
+/// Null members stay as they are.
+/// </summary>
+public sealed record MemoryChange(string? Text, float[]? Vector, float[]? TargetVector, bool? Pinned);
 
 /// <summary>A search result: the memory and its cosine similarity to the query.</summary>
 public sealed record MemoryHit(MemoryEntry Entry, float Score);

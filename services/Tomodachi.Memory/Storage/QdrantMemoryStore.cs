@@ -25,6 +25,8 @@ public sealed partial class QdrantMemoryStore(QdrantClient client, string collec
     private const string SessionField = "session_id";
     private const string CreatedField = "created_at_us";
     private const string MetadataField = "metadata";
+    private const string PinnedField = "pinned";
+    private const string OriginField = "origin";
     private const string EmbedderKey = "embedder";
     private const string DimensionKey = "dimension";
     private const uint PageSize = 256;
@@ -137,18 +139,8 @@ public sealed partial class QdrantMemoryStore(QdrantClient client, string collec
         return (long)existed;
     }
 
-    public async Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
-    {
-        var inSession = MatchKeyword(SessionField, sessionId);
-        var count = await client.CountAsync(collection, inSession, exact: true, cancellationToken: cancellationToken);
-        await client.DeleteAsync(collection, inSession, wait: true, cancellationToken: cancellationToken);
-        if (targetCollection is { } next)
-        {
-            await client.DeleteAsync(next, inSession, wait: true, cancellationToken: cancellationToken);
-        }
-
-        return (long)count;
-    }
+    public Task<long> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        DeleteMatchingAsync(new Filter { Must = { MatchKeyword(SessionField, sessionId) } }, cancellationToken);
 
     public async IAsyncEnumerable<MemoryEntry> ExportAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -388,6 +380,8 @@ public sealed partial class QdrantMemoryStore(QdrantClient client, string collec
             [SessionField] = entry.SessionId,
             [CreatedField] = Microseconds.FromTime(entry.CreatedAt),
             [MetadataField] = entry.Metadata.ToDictionary(m => m.Key, m => (Value)m.Value),
+            [PinnedField] = entry.Pinned,
+            [OriginField] = (long)entry.Origin,
         },
     };
 
@@ -399,7 +393,10 @@ public sealed partial class QdrantMemoryStore(QdrantClient client, string collec
         Microseconds.ToTime(payload[CreatedField].IntegerValue),
         payload.TryGetValue(MetadataField, out var metadata) && metadata.StructValue is { } fields
             ? fields.Fields.ToDictionary(f => f.Key, f => f.Value.StringValue)
-            : []);
+            : [],
+        // Points written before memories could be pinned or imported lack the fields: unpinned, stored.
+        payload.TryGetValue(PinnedField, out var pinned) && pinned.BoolValue,
+        payload.TryGetValue(OriginField, out var origin) ? (Origin)origin.IntegerValue : Origin.Stored);
 
     private static Filter? ToFilter(MemoryFilter filter)
     {

@@ -44,6 +44,20 @@ internal static class CampgroundPage
         await Expect(page.Locator("#modelsPanel")).ToBeVisibleAsync();
     }
 
+    /// <summary>Toolbox by keyboard, End, up past Models to Memories, Enter (also when the menu remembers another item).</summary>
+    public static async Task OpenMemoriesPanelAsync(this IPage page)
+    {
+        await page.OpenToolboxWithKeyboardAsync();
+        await Expect(page.Locator("#toolboxMenu [aria-current='true']")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("End");
+        await Expect(page.Locator("#toolbox-tuning")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("ArrowUp");
+        await page.Keyboard.PressAsync("ArrowUp");
+        await Expect(page.Locator("#toolbox-memories")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#memoriesPanel")).ToBeVisibleAsync();
+    }
+
     public static async Task OpenTuningPanelAsync(this IPage page)
     {
         await page.FocusLastToolboxItemAsync();

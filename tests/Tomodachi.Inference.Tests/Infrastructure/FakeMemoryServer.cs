@@ -18,7 +18,7 @@ namespace Tomodachi.Inference.Tests.Infrastructure;
 /// memories (optionally after a delay), records StoreBatch calls, and answers GetStats with <see cref="Stats"/>
 /// (or UNAVAILABLE while <see cref="StatsUnavailable"/> is set); the first <see cref="SearchesRefused"/> searches get
 /// UNAVAILABLE, as from a service that is just coming back; Delete of a session answers with the number of memories
-/// stored for it (or UNAVAILABLE while <see cref="DeletesUnavailable"/> is set). It speaks the memory contract byte
+/// stored for it, Delete of all with every one stored (or UNAVAILABLE while <see cref="DeletesUnavailable"/> is set). It speaks the memory contract byte
 /// for byte.
 /// </summary>
 public sealed class FakeMemoryServer : IAsyncDisposable
@@ -92,7 +92,7 @@ public sealed class FakeMemoryServer : IAsyncDisposable
                 Deletes.Enqueue(delete);
                 response = new DeleteResponse
                 {
-                    DeletedCount = (ulong)Stored.SelectMany(b => b.Memories).Count(m => m.SessionId == delete.SessionId),
+                    DeletedCount = (ulong)Stored.SelectMany(b => b.Memories).Count(m => delete.All || m.SessionId == delete.SessionId),
                 };
                 break;
             case "GetStats":

@@ -206,6 +206,26 @@ public sealed class ConversationJournalTests
         Assert.NotEmpty(DiskTraces.FilesHolding(temp.Directory, kept));
     }
 
+    [Fact]
+    public async Task Deleting_everything_leaves_no_turn_conversation_or_text_in_any_file_of_the_journal_folder()
+    {
+        using var temp = new TempJournal();
+        var marker = $"forget-me-{Guid.NewGuid():N}";
+        var listed = Turn("listed", 0, session: "private");
+        listed.UserMessage = string.Concat(Enumerable.Repeat($"{marker} and more words ", 400));
+        await temp.Journal.AppendAsync(listed, new TurnPrompt("system", listed.UserMessage), listed: true, CancellationToken.None);
+        var unlisted = Turn("unlisted", 1, session: "openai-call");
+        unlisted.Reply = $"A stateless reply about {marker}.";
+        await temp.Journal.AppendAsync(unlisted, TurnPrompt.Unknown, listed: false, CancellationToken.None);
+        Assert.NotEmpty(DiskTraces.FilesHolding(temp.Directory, marker));
+
+        Assert.Equal((1, 2), await temp.Journal.DeleteEverythingAsync(CancellationToken.None));
+
+        Assert.Empty(DiskTraces.FilesHolding(temp.Directory, marker));
+        Assert.Empty((await temp.Journal.ListAsync(new ListTurnsRequest(), CancellationToken.None)).Turns);
+        Assert.Empty((await temp.Journal.ListConversationsAsync(new ListConversationsRequest(), CancellationToken.None)).Conversations);
+    }
+
     private static Turn Turn(string id, int minute, string session = "s1") =>
         JournalTestData.Turn(id, session, JournalTestData.Epoch.AddMinutes(minute));
 

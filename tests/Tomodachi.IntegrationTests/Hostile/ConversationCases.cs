@@ -36,6 +36,10 @@ internal static class ConversationCases
             .Add("format unspecified", StatusCode.InvalidArgument, Wire.String(1, Unknown))
             .Add("format 99", StatusCode.InvalidArgument, Wire.String(1, Unknown), Wire.Varint(2, 99))
             .Add("session_id of no conversation", StatusCode.NotFound, Wire.String(1, Unknown), Wire.Varint(2, 1));
+
+        // Never confirmed: a row that forgot everything would change what every other row checks.
+        table.Rpc(Service, "ForgetEverything").Malformed(whenEmpty: StatusCode.InvalidArgument)
+            .Add("confirm false", StatusCode.InvalidArgument, Wire.Varint(1, 0));
     }
 
     /// <summary>The session_id rows every RPC that names a conversation gets, with the rest of a valid request.</summary>

@@ -90,7 +90,29 @@ internal static class MemoryCases
             .Add("session_id empty", StatusCode.InvalidArgument, Wire.String(2, ""))
             .Add("session_id of 257 characters", StatusCode.InvalidArgument, Wire.String(2, new string('s', 257)))
             .Add("session_id with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(2, Wire.InvalidUtf8))
-            .Add("session_id of no memory (nothing to delete)", StatusCode.OK, Wire.String(2, "no-such-session"));
+            .Add("session_id of no memory (nothing to delete)", StatusCode.OK, Wire.String(2, "no-such-session"))
+            .Add("all false", StatusCode.InvalidArgument, Wire.Varint(3, 0));
+
+        table.Rpc(Service, "List").Malformed(whenEmpty: StatusCode.OK)
+            .Add("page_size 201 (limit 200)", StatusCode.InvalidArgument, Wire.Varint(1, 201))
+            .Add("page_size -1 (ten-byte varint)", StatusCode.InvalidArgument, Wire.Varint(1, -1))
+            .Add("page_token not issued by List", StatusCode.InvalidArgument, Wire.String(2, "%%not-base64%%"))
+            .Add("page_token with invalid UTF-8", StatusCode.InvalidArgument, Wire.Bytes(2, Wire.InvalidUtf8))
+            .Add("filter.text_contains of 1025 characters (limit 1024)", StatusCode.InvalidArgument, Wire.Message(3, Wire.String(1, new string('t', 1025))))
+            .Add("filter.session_id of 257 characters", StatusCode.InvalidArgument, Wire.Message(3, Wire.String(2, new string('s', 257))))
+            .Add("filter.role 99", StatusCode.InvalidArgument, Wire.Message(3, Wire.Varint(3, 99)))
+            .Add("filter.origin 99", StatusCode.InvalidArgument, Wire.Message(3, Wire.Varint(4, 99)))
+            .Add("filter.created_after not before created_before", StatusCode.InvalidArgument,
+                Wire.Message(3, Wire.Timestamp(5, 2_000_000_000, 0), Wire.Timestamp(6, 1_000_000_000, 0)));
+
+        table.Rpc(Service, "Update").Malformed(whenEmpty: StatusCode.InvalidArgument)
+            .Add("id not a UUID", StatusCode.InvalidArgument, Wire.String(1, "not-a-uuid"), Wire.String(2, "new text"))
+            .Add("neither text nor pinned", StatusCode.InvalidArgument, Wire.String(1, UnknownId))
+            .Add("text empty", StatusCode.InvalidArgument, Wire.String(1, UnknownId), Wire.String(2, ""))
+            .Add("text whitespace only", StatusCode.InvalidArgument, Wire.String(1, UnknownId), Wire.String(2, " \n\t"))
+            .Add("text of 32 KiB + 1 byte", StatusCode.InvalidArgument, Wire.String(1, UnknownId), Wire.String(2, new string('t', 32 * 1024 + 1)))
+            .Add("text with invalid UTF-8", StatusCode.InvalidArgument, Wire.String(1, UnknownId), Wire.Bytes(2, Wire.InvalidUtf8))
+            .Add("id of no memory", StatusCode.NotFound, Wire.String(1, UnknownId), Wire.Varint(3, 1));
 
         table.Rpc(Service, "Import").Malformed(whenEmpty: StatusCode.InvalidArgument)
             .Stream("no messages at all", StatusCode.OK, _ => [])

@@ -7,9 +7,9 @@ namespace Tomodachi.Memory.Tests.Contract;
 /// <summary>
 /// What every <see cref="IMemoryStore"/> must do. Each backend derives a class that says how to open it.
 /// </summary>
-public abstract class MemoryStoreContract : IAsyncLifetime
+public abstract partial class MemoryStoreContract : IAsyncLifetime
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset T0 = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
     private readonly LexicalEmbedder embedder = new();
     private IMemoryStore? store;
 

@@ -176,7 +176,7 @@ public sealed class MemoryValidationTests(MemoryServiceFactory service) : IClass
         var error = await Assert.ThrowsAsync<RpcException>(() => Client.DeleteAsync(new DeleteRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Contains("Set either id", error.Status.Detail);
+        Assert.Contains("Set one of id (one memory), session_id (every memory of a session) or all", error.Status.Detail);
     }
 
     [Fact]

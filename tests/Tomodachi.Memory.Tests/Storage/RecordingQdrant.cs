@@ -18,6 +18,9 @@ public sealed class RecordingQdrant : CallInvoker
 
     public Dictionary<string, string> Aliases { get; } = [];
 
+    /// <summary>What scrolls and retrievals answer, whatever their filter: the test decides what matched.</summary>
+    public List<RetrievedPoint> Points { get; } = [];
+
     public QdrantClient Client() => new(new QdrantGrpcClient(this));
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
@@ -85,7 +88,11 @@ public sealed class RecordingQdrant : CallInvoker
                 return new GetCollectionInfoResponse { Result = new CollectionInfo { Config = config } };
             case CountPoints count:
                 return new CountResponse { Result = new CountResult { Count = Collections[Resolve(count.CollectionName)].Points } };
-            case CreateFieldIndexCollection:
+            case ScrollPoints scroll:
+                return new ScrollResponse { Result = { Points.Take((int)scroll.Limit) } };
+            case GetPoints get:
+                return new GetResponse { Result = { Points.Where(p => get.Ids.Contains(p.Id)) } };
+            case CreateFieldIndexCollection or DeletePoints or SetPayloadPoints or UpsertPoints:
                 return new PointsOperationResponse { Result = new UpdateResult { Status = UpdateStatus.Completed } };
             default:
                 throw new NotSupportedException($"The recording Qdrant does not answer {request.Descriptor.Name}.");

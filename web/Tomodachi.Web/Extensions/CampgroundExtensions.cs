@@ -10,6 +10,7 @@ using Tomodachi.Web.Export;
 using Tomodachi.Web.Feeds;
 using Tomodachi.Web.Models;
 using Tomodachi.Web.Markdown;
+using Tomodachi.Web.Memories;
 using Tomodachi.Web.Tuning;
 
 namespace Tomodachi.Web.Extensions;
@@ -54,6 +55,7 @@ public static class CampgroundExtensions
         builder.Services.AddScoped<ConversationStore>();
         builder.Services.AddScoped<ComparisonRun>();
         builder.Services.AddScoped<ModelShelf>();
+        builder.Services.AddScoped<MemoryBrowser>();
         builder.Services.AddTransient<TurnJournalReader>();
         return builder;
     }

@@ -32,6 +32,8 @@ public enum IconName
     Monitor,
     Warning,
     Package,
+    Memory,
+    Pin,
 }
 
 /// <summary>The SVG elements of each icon, for <see cref="Icon"/> and for markup built outside components.</summary>
@@ -74,6 +76,8 @@ public static class Icons
         IconName.Monitor => "<rect x=\"3\" y=\"4\" width=\"18\" height=\"12\" rx=\"2\"/><path d=\"M8 20h8M12 16v4\"/>",
         IconName.Warning => "<path d=\"M12 3 2 20h20z\"/><path d=\"M12 10v4M12 17v.5\"/>",
         IconName.Package => "<path d=\"M12 3 3 7.5v9L12 21l9-4.5v-9z\"/><path d=\"M3 7.5 12 12l9-4.5\"/><path d=\"M12 12v9\"/>",
+        IconName.Memory => "<path d=\"M9 18h6M10 21h4\"/><path d=\"M12 3a6 6 0 0 0-4 10.5c.7.7 1 1.5 1 2.5h6c0-1 .3-1.8 1-2.5A6 6 0 0 0 12 3z\"/>",
+        IconName.Pin => "<path d=\"M9 3h6l-1 6 4 4H6l4-4z\"/><path d=\"M12 13v8\"/>",
         _ => throw new ArgumentOutOfRangeException(nameof(icon), icon, "No such icon."),
     };
 
