@@ -39,10 +39,13 @@ public sealed class ChatMessage(ChatRole role, string text)
     public string? RatingError { get; internal set; }
 
     /// <summary>A reply of a journaled turn (finished, or stopped and found in the journal), which can be rated.</summary>
-    public bool CanBeRated => Role == ChatRole.Assistant && Error is null && Stats is { TurnId.Length: > 0 };
+    public bool CanBeRated => Role == ChatRole.Assistant && Error is null && IsJournaled;
 
-    /// <summary>True once the journal holds this reply's turn, so a regenerate or an edit replaces it there.</summary>
-    public bool IsJournaled => Stats is { TurnId.Length: > 0 };
+    /// <summary>
+    /// True once the journal holds this reply's turn, so a regenerate or an edit replaces it there. A private turn has
+    /// stats but no journal row.
+    /// </summary>
+    public bool IsJournaled => Stats is { TurnId.Length: > 0, PrivateChat: false };
 
     internal void Append(string delta) => text.Append(delta);
 

@@ -32,6 +32,7 @@ public enum IconName
     Monitor,
     Warning,
     Package,
+    Private,
 }
 
 /// <summary>The SVG elements of each icon, for <see cref="Icon"/> and for markup built outside components.</summary>
@@ -74,6 +75,8 @@ public static class Icons
         IconName.Monitor => "<rect x=\"3\" y=\"4\" width=\"18\" height=\"12\" rx=\"2\"/><path d=\"M8 20h8M12 16v4\"/>",
         IconName.Warning => "<path d=\"M12 3 2 20h20z\"/><path d=\"M12 10v4M12 17v.5\"/>",
         IconName.Package => "<path d=\"M12 3 3 7.5v9L12 21l9-4.5v-9z\"/><path d=\"M3 7.5 12 12l9-4.5\"/><path d=\"M12 12v9\"/>",
+        IconName.Private => "<path d=\"M3 3l18 18\"/><path d=\"M10.6 6.1A9.8 9.8 0 0 1 12 6c5 0 9 6 9 6a17 17 0 0 1-2.6 3.2\"/>" +
+            "<path d=\"M6.6 7.6A17 17 0 0 0 3 12s4 6 9 6a9 9 0 0 0 4.4-1.2\"/><path d=\"M9.9 9.9a3 3 0 0 0 4.2 4.2\"/>",
         _ => throw new ArgumentOutOfRangeException(nameof(icon), icon, "No such icon."),
     };
 
