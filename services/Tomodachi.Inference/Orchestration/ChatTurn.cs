@@ -24,7 +24,7 @@ public sealed record ChatTurn(string SessionId, string Message, string? Persona,
     /// <summary>The companion: persona, orchestrator and memory recall. False for a plain chat with the model.</summary>
     public bool Companion { get; init; } = true;
 
-    /// <summary>Part of a listed conversation: journaled as such, and the exchange remembered.</summary>
+    /// <summary>Part of a listed conversation: journaled as such, and the user's message remembered.</summary>
     public bool Listed { get; init; } = true;
 
     /// <summary>
