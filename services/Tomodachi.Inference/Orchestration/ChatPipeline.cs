@@ -209,7 +209,6 @@ public sealed class ChatPipeline(
             OrchestratorFallback = turn.Companion && !decision.FromModel,
             PeakBatchSequences = (uint)result.PeakBatchSequences,
             Source = turn.Source,
-            PrivateChat = turn.Private,
             StartedAt = Timestamp.FromDateTimeOffset(startedAt),
         };
         stats.FinishedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow());

@@ -35,7 +35,7 @@ public class ScriptedInferenceService
     /// <summary>
     /// Streams <see cref="ReplyDeltas"/> and journals the turn as the real service does: newest first, a stopped reply
     /// with stop reason cancelled and no stats sent, a replaced turn marked replaced (NOT_FOUND when there is none), a
-    /// private turn not at all (its stats say private).
+    /// private turn not at all.
     /// </summary>
     public virtual async Task Chat(ChatRequest request, IServerStreamWriter<ChatResponse> responseStream, ServerCallContext context)
     {
@@ -75,7 +75,6 @@ public class ScriptedInferenceService
         stats.Persona = request.Persona;
         stats.ReplacedTurnId = replaced?.Stats.TurnId ?? "";
         stats.FinishedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
-        stats.PrivateChat = request.PrivateChat;
         lock (Journal)
         {
             if (!request.PrivateChat)

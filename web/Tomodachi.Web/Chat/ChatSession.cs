@@ -99,7 +99,7 @@ public sealed partial class ChatSession(
 
     private async Task ReplyAsync(string text, bool replaceLastTurn, CancellationToken cancellationToken)
     {
-        var reply = new ChatMessage(ChatRole.Assistant, "");
+        var reply = new ChatMessage(ChatRole.Assistant, "") { Private = IsPrivate };
         messages.Add(reply);
         IsReplying = true;
         var finished = new TaskCompletionSource();
