@@ -74,7 +74,10 @@ builder.CapMallocArenas();
 // Observability
 if (PrometheusExtensions.IsPrometheusInstalled())
 {
-    builder.AddLocalPrometheus([inference, memory, .. knob is null ? [] : new[] { knob }, web, gateway], ("supervisor", supervision.Url));
+    // Prometheus:Retention:Time (default 15d) and Prometheus:Retention:Size (default none): how long history is kept.
+    var retention = PrometheusRetention.From(builder.Configuration);
+    builder.AddLocalPrometheus([inference, memory, .. knob is null ? [] : new[] { knob }, web, gateway], retention, ("supervisor", supervision.Url));
+    web.WithPrometheusRetention(retention);
 }
 else
 {

@@ -17,20 +17,25 @@ public static class PrometheusExtensions
             .Any(dir => File.Exists(Path.Combine(dir, "prometheus")));
 
     /// <param name="targets">The services, scraped on their http endpoints.</param>
+    /// <param name="retention">How long the history is kept.</param>
     /// <param name="fixedTargets">Jobs at addresses known before the app starts (the AppHost's own restart counts).</param>
     public static IResourceBuilder<ExecutableResource> AddLocalPrometheus(
-        this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource>[] targets, params (string Job, Uri Url)[] fixedTargets)
+        this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource>[] targets, PrometheusRetention retention,
+        params (string Job, Uri Url)[] fixedTargets)
     {
         var dataDir = Path.Combine(Storage.DataDirectory.Root(builder), "prometheus");
         var configFile = Path.Combine(dataDir, "prometheus.yml");
         Directory.CreateDirectory(dataDir);
 
         var prometheus = builder.AddExecutable("prometheus", "prometheus", dataDir,
+            [
                 $"--config.file={configFile}",
                 $"--storage.tsdb.path={Path.Combine(dataDir, "data")}",
+                .. retention.Arguments(),
                 // No --web.enable-lifecycle (nor the admin API): Prometheus checks no Host or Origin, so with them
                 // any web page could POST /-/quit or delete the history through the user's browser.
-                $"--web.listen-address=127.0.0.1:{Port}")
+                $"--web.listen-address=127.0.0.1:{Port}",
+            ])
             .WithHttpEndpoint(port: Port, targetPort: Port, isProxied: false)
             .WithHttpHealthCheck("/-/ready");
 
@@ -47,6 +52,10 @@ public static class PrometheusExtensions
 
         return prometheus;
     }
+
+    /// <summary>Tells the web the history's retention, which its Status panel shows beside the journal's.</summary>
+    public static IResourceBuilder<ProjectResource> WithPrometheusRetention(this IResourceBuilder<ProjectResource> web, PrometheusRetention retention) =>
+        web.WithEnvironment("Prometheus__Retention__Time", retention.Time).WithEnvironment("Prometheus__Retention__Size", retention.Size);
 
     private static async Task<string> ScrapeConfigAsync(
         string rules, IEnumerable<IResourceBuilder<ProjectResource>> targets, IEnumerable<(string Job, Uri Url)> fixedTargets, CancellationToken cancellationToken)

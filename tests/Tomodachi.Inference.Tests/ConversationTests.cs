@@ -161,7 +161,7 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.Contains("## You\n\nPlan a trip to Osaka with me", markdown.Content.ToStringUtf8());
         using var document = JsonDocument.Parse(json.Content.ToStringUtf8());
         Assert.Equal("Plan a trip to Osaka with me", document.RootElement.GetProperty("turns")[0].GetProperty("user").GetString());
-        Assert.Equal((1u, 2u), (deleted.TurnsDeleted, deleted.MemoriesDeleted));
+        Assert.Equal((1u, 1u), (deleted.TurnsDeleted, deleted.MemoriesDeleted));
         Assert.Equal("trip", Assert.Single(_memory.Deletes).SessionId);
         var gone = await Assert.ThrowsAsync<RpcException>(() => Conversations.GetConversationAsync(new GetConversationRequest { SessionId = "trip" }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, gone.StatusCode);

@@ -25,7 +25,7 @@ public sealed class MemoryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Memories_found_go_into_the_prompt_and_the_exchange_is_stored_afterwards()
+    public async Task Memories_found_go_into_the_prompt_and_the_user_message_is_stored_afterwards()
     {
         var withoutMemories = await _app.Client.CountTokensAsync(new CountTokensRequest
         {
@@ -42,12 +42,30 @@ public sealed class MemoryTests : IAsyncLifetime
         Assert.True(stats.PromptTokens > withoutMemories.TokenCount);
         Assert.True(stats.OrchestratorFallback);
         Assert.Equal("what is my cat called?", Assert.Single(_memory.Searches).Query);
-        var stored = Assert.Single(_memory.Stored);
-        Assert.Equal("what is my cat called?", stored.Memories[0].Text);
-        Assert.Equal(MemoryRole.User, stored.Memories[0].Role);
-        Assert.All(stored.Memories, m => Assert.Equal("cat-chat", m.SessionId));
-        var reply = responses.ReplyText();
-        Assert.Equal(reply.Length > 0 ? reply : null, stored.Memories.Skip(1).SingleOrDefault()?.Text);
+        var stored = Assert.Single(Assert.Single(_memory.Stored).Memories);
+        Assert.Equal(("what is my cat called?", MemoryRole.User, "cat-chat"), (stored.Text, stored.Role, stored.SessionId));
+    }
+
+    /// <summary>
+    /// The model's reply is conversation history, not something Tomodachi remembers about the user: it is not stored,
+    /// and the next turn's search asks for what the user stated only, so a reply could not come back even if one were kept.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_is_neither_stored_as_a_memory_nor_recalled_in_a_later_turn()
+    {
+        var first = await _app.Client.ChatToEndAsync(ChatExtensions.Request("I have a red bicycle.", maxTokens: 12, session: "bike"));
+        var second = await _app.Client.ChatToEndAsync(ChatExtensions.Request("What colour is my bicycle?", maxTokens: 4, session: "bike"));
+        var reply = first.ReplyText();
+        var recalled = (await _app.Client.ListTurnsAsync(new ListTurnsRequest { SessionId = "bike" })).Turns[0].RecalledMemories;
+
+        Assert.NotEqual("", reply.Trim());
+        Assert.Equal(["I have a red bicycle.", "What colour is my bicycle?"], _memory.Stored.SelectMany(b => b.Memories).Select(m => m.Text));
+        Assert.All(_memory.Stored.SelectMany(b => b.Memories), m => Assert.Equal(MemoryRole.User, m.Role));
+        Assert.All(_memory.Searches, s => Assert.Equal(MemoryRole.User, s.Filter.Role));
+        Assert.DoesNotContain(reply, recalled);
+        // The first message is in the second prompt's history already, so it is not recalled again either.
+        Assert.Equal(["The user's cat is called Mochi.", "The user likes ramen."], recalled);
+        Assert.Equal(2u, second[^1].Stats.MemoriesUsed);
     }
 
     /// <summary>A search that finds memory UNAVAILABLE is tried once more; a second refusal leaves the reply without memories.</summary>

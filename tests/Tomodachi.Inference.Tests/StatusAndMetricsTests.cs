@@ -43,7 +43,8 @@ public sealed class StatusAndMetricsTests : TinyModelTests
         using var memory = new ProcessMemorySampler(time, Microsoft.Extensions.Options.Options.Create(new ProcessMemoryOptions()), meters.GetRequiredService<IMeterFactory>());
         using var board = new StatusBoard(App.Services.GetRequiredService<Models.IModelManager>(),
             App.Services.GetRequiredService<Generation.SlotGate>(), App.Services.GetRequiredService<Inference.Journal.ITurnJournal>(),
-            App.Services.GetRequiredService<IModelDownloadProgress>(), memory, time);
+            App.Services.GetRequiredService<IModelDownloadProgress>(), memory,
+            App.Services.GetRequiredService<Inference.Journal.JournalRetentionStatus>(), time);
         await using var snapshots = board.WatchAsync(CancellationToken.None).GetAsyncEnumerator();
 
         Assert.True(await snapshots.MoveNextAsync());

@@ -25,6 +25,15 @@ public sealed class ActiveReplies
         return reply;
     }
 
+    /// <summary>True while the conversation has a reply in progress.</summary>
+    public bool IsReplying(string sessionId)
+    {
+        lock (_bySession)
+        {
+            return _bySession.ContainsKey(sessionId);
+        }
+    }
+
     /// <summary>Cancels the conversation's replies and waits until each has finished recording.</summary>
     public Task StopAsync(string sessionId) =>
         StopAsync(bySession => bySession.TryGetValue(sessionId, out var replies) ? [.. replies] : []);

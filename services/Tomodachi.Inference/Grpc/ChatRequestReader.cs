@@ -26,12 +26,37 @@ public sealed class ChatRequestReader(IModelManager models, PersonaCatalog perso
     {
         RequireSessionId(request.SessionId, "session_id");
         RequireMessage(request.Message, "message");
+        if (!request.PrivateChat && request.History.Count > 0)
+        {
+            throw InvalidArgument("history is for a private chat only (private_chat); the service keeps every other conversation's history itself.");
+        }
+
+        if (request.PrivateChat && request.ReplaceLastTurn)
+        {
+            throw InvalidArgument("replace_last_turn needs a kept conversation, and a private chat keeps nothing; send history without the turn to replace.");
+        }
+
         return new ChatTurn(request.SessionId, request.Message, Persona(request.Persona), MaxTokens(request.HasMaxTokens, request.MaxTokens),
             Sampling(request.Sampling))
         {
             Stop = Stops(request.Stop),
             ReplaceLastTurn = request.ReplaceLastTurn,
+            Private = request.PrivateChat,
+            Listed = !request.PrivateChat,
+            ClientConversation = request.PrivateChat ? new ClientConversation("", PrivateHistory(request.History)) : null,
         };
+    }
+
+    /// <summary>A private chat's earlier turns, which the caller keeps because the service keeps nothing of them.</summary>
+    private static IReadOnlyList<HistoryTurn> PrivateHistory(IList<Message> history)
+    {
+        if (history.Any(m => m.Role is not (MessageRole.User or MessageRole.Assistant)))
+        {
+            throw InvalidArgument("Every history message needs the role user or assistant.");
+        }
+
+        RequireConversationSize(history, "history");
+        return Turns(history);
     }
 
     public ChatTurn Read(CompleteRequest request)
@@ -53,11 +78,7 @@ public sealed class ChatRequestReader(IModelManager models, PersonaCatalog perso
         }
 
         RequireMessage(last.Content, "the last message");
-        var bytes = request.Messages.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content));
-        if (bytes > MaxConversationBytes)
-        {
-            throw InvalidArgument($"messages hold {bytes} bytes; the limit is {MaxConversationBytes} bytes.");
-        }
+        RequireConversationSize(request.Messages, "messages");
 
         if (!Enum.IsDefined(request.ReplyFormat))
         {
@@ -89,14 +110,19 @@ public sealed class ChatRequestReader(IModelManager models, PersonaCatalog perso
     }
 
     /// <summary>
-    /// The leading system messages become the system text; the rest, up to the last (user) message, become turns
-    /// that each start at a user message, so the oldest can be dropped whole.
+    /// The leading system messages become the system text; the rest, up to the last (user) message, the history.
     /// </summary>
     private static (string System, IReadOnlyList<HistoryTurn> History) Split(IList<Message> messages)
     {
         var leading = messages.TakeWhile(m => m.Role == MessageRole.System).ToList();
+        return (string.Join("\n\n", leading.Select(m => m.Content)), Turns(messages.Skip(leading.Count).Take(messages.Count - leading.Count - 1)));
+    }
+
+    /// <summary>Messages grouped into turns that each start at a user message, so the oldest can be dropped whole.</summary>
+    private static IReadOnlyList<HistoryTurn> Turns(IEnumerable<Message> messages)
+    {
         var turns = new List<List<PromptMessage>>();
-        foreach (var message in messages.Skip(leading.Count).Take(messages.Count - leading.Count - 1))
+        foreach (var message in messages)
         {
             if (message.Role == MessageRole.User || turns.Count == 0)
             {
@@ -106,7 +132,16 @@ public sealed class ChatRequestReader(IModelManager models, PersonaCatalog perso
             turns[^1].Add(new PromptMessage(Role(message.Role), message.Content));
         }
 
-        return (string.Join("\n\n", leading.Select(m => m.Content)), [.. turns.Select(t => new HistoryTurn(t))]);
+        return [.. turns.Select(t => new HistoryTurn(t))];
+    }
+
+    private static void RequireConversationSize(IEnumerable<Message> messages, string field)
+    {
+        var bytes = messages.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content));
+        if (bytes > MaxConversationBytes)
+        {
+            throw InvalidArgument($"{field} hold {bytes} bytes; the limit is {MaxConversationBytes} bytes.");
+        }
     }
 
     private static string Role(MessageRole role) => role switch

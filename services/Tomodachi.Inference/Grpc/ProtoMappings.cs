@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Tomodachi.Inference.Generation;
+using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Models;
 using Tomodachi.Models.Download;
 using Tomodachi.Inference.Configuration;
@@ -72,6 +73,26 @@ internal static class ProtoMappings
         IsDefault = isDefault,
     };
 
+    public static JournalRetention ToProto(this JournalRetentionStatus retention)
+    {
+        var settings = retention.Options;
+        var response = new JournalRetention
+        {
+            MaxAgeDays = (uint)settings.MaxAgeDays,
+            MaxTurns = (uint)settings.MaxTurns,
+            SweepInterval = Duration.FromTimeSpan(settings.SweepInterval),
+        };
+        if (retention.LastSweep is { } sweep)
+        {
+            response.LastSweepAt = Timestamp.FromDateTimeOffset(sweep.At);
+            response.LastSweepDeletedConversations = (uint)sweep.DeletedConversations;
+            response.LastSweepDeletedTurns = (uint)sweep.DeletedTurns;
+            response.LastSweepError = sweep.Error ?? "";
+        }
+
+        return response;
+    }
+
     public static WatchStatusResponse ToProto(this StatusSnapshot snapshot)
     {
         var response = new WatchStatusResponse
@@ -83,6 +104,7 @@ internal static class ProtoMappings
             ParallelSlots = (uint)snapshot.ParallelSlots,
             MessageCount = (ulong)snapshot.MessageCount,
             ObservedAt = Timestamp.FromDateTimeOffset(snapshot.ObservedAt),
+            JournalRetention = snapshot.Retention.ToProto(),
         };
         if (snapshot.LastTurn is { } last)
         {

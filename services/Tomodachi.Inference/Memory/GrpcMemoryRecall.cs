@@ -46,20 +46,13 @@ public sealed class GrpcMemoryRecall(
         }
     }
 
-    public async Task<bool> StoreExchangeAsync(string sessionId, string userMessage, string reply, CancellationToken cancellationToken)
+    public async Task<bool> StoreUserMessageAsync(string sessionId, string userMessage, CancellationToken cancellationToken)
     {
         var now = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow());
         var request = new StoreBatchRequest
         {
-            Memories =
-            {
-                new NewMemory { Text = userMessage, Role = MemoryRole.User, SessionId = sessionId, CreatedAt = now },
-            },
+            Memories = { new NewMemory { Text = userMessage, Role = MemoryRole.User, SessionId = sessionId, CreatedAt = now } },
         };
-        if (reply.Length > 0)
-        {
-            request.Memories.Add(new NewMemory { Text = reply, Role = MemoryRole.Assistant, SessionId = sessionId, CreatedAt = now });
-        }
 
         try
         {
@@ -68,7 +61,7 @@ public sealed class GrpcMemoryRecall(
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Storing the exchange in memory failed ({Error})", Describe(exception));
+            logger.LogWarning("Storing the user's message in memory failed ({Error})", Describe(exception));
             return false;
         }
     }

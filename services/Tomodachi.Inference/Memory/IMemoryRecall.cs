@@ -10,7 +10,11 @@ public sealed record RecallResult(bool Available, IReadOnlyList<string> Memories
 /// <summary>The memory service could not be reached to delete what it holds.</summary>
 public sealed class MemoryUnavailableException(string message, Exception inner) : Exception(message, inner);
 
-/// <summary>Long-term memory as the chat sees it: search before replying, store the exchange afterwards.</summary>
+/// <summary>
+/// Long-term memory as the chat sees it: search before replying, store what the user stated afterwards. The model's
+/// replies are not memories: they stay in the conversation's history in the journal, so a reply never comes back as
+/// something Tomodachi "remembers about the user".
+/// </summary>
 public interface IMemoryRecall
 {
     /// <summary>
@@ -20,8 +24,8 @@ public interface IMemoryRecall
     /// </summary>
     Task<RecallResult> SearchAsync(string query, IReadOnlySet<string> alreadyInPrompt, CancellationToken cancellationToken);
 
-    /// <summary>Stores the user's message and the reply; returns false when the service did not take them.</summary>
-    Task<bool> StoreExchangeAsync(string sessionId, string userMessage, string reply, CancellationToken cancellationToken);
+    /// <summary>Stores the user's message as stated by the user (role USER); returns false when the service did not take it.</summary>
+    Task<bool> StoreUserMessageAsync(string sessionId, string userMessage, CancellationToken cancellationToken);
 
     /// <summary>Deletes every memory of a conversation; returns how many.</summary>
     /// <exception cref="MemoryUnavailableException">The memory service did not answer.</exception>

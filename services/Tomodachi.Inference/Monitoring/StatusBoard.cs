@@ -17,11 +17,12 @@ public sealed record StatusSnapshot(
     long MessageCount,
     TurnStats? LastTurn,
     ModelDownloadSnapshot? Download,
-    DateTimeOffset ObservedAt);
+    DateTimeOffset ObservedAt,
+    JournalRetentionStatus Retention);
 
 /// <summary>
 /// Collects what the status stream shows and wakes watchers on every change: model loaded or unloaded, a slot taken
-/// or freed, a turn finished, a new memory sample. The memory figures are <see cref="ProcessMemorySampler"/>'s latest
+/// or freed, a turn finished, a retention sweep done, a new memory sample. The memory figures are <see cref="ProcessMemorySampler"/>'s latest
 /// sample, the one process.memory.usage reports on /metrics, never a reading of their own.
 /// </summary>
 public sealed class StatusBoard : IDisposable
@@ -35,12 +36,15 @@ public sealed class StatusBoard : IDisposable
     private readonly IModelDownloadProgress _downloads;
     private readonly ProcessMemorySampler _memory;
     private readonly TimeProvider _time;
+    private readonly JournalRetentionStatus _retention;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TurnStats? _lastTurn;
 
     public StatusBoard(
-        IModelManager models, SlotGate slots, ITurnJournal journal, IModelDownloadProgress downloads, ProcessMemorySampler memory, TimeProvider time)
+        IModelManager models, SlotGate slots, ITurnJournal journal, IModelDownloadProgress downloads, ProcessMemorySampler memory,
+        JournalRetentionStatus retention, TimeProvider time)
     {
+        _retention = retention;
         _downloads = downloads;
         _memory = memory;
         _models = models;
@@ -50,6 +54,7 @@ public sealed class StatusBoard : IDisposable
         _models.Changed += Signal;
         _slots.Changed += Signal;
         _memory.Sampled += OnSampled;
+        _retention.Swept += Signal;
     }
 
     public void TurnFinished(TurnStats stats)
@@ -68,7 +73,8 @@ public sealed class StatusBoard : IDisposable
         await _journal.CountAsync(cancellationToken),
         Volatile.Read(ref _lastTurn),
         _downloads.Current,
-        _time.GetUtcNow());
+        _time.GetUtcNow(),
+        _retention);
 
     /// <summary>
     /// A snapshot now, then after every change and at least every <see cref="HeartbeatInterval"/> (which is also how a
@@ -94,5 +100,6 @@ public sealed class StatusBoard : IDisposable
         _models.Changed -= Signal;
         _slots.Changed -= Signal;
         _memory.Sampled -= OnSampled;
+        _retention.Swept -= Signal;
     }
 }

@@ -15,8 +15,9 @@ namespace Tomodachi.Inference.Orchestration;
 /// <summary>
 /// One chat turn: read the conversation so far, let the orchestrator route the message, fetch memories, put the
 /// conversation into the context, generate the reply as a stream in the slot whose cache fits it best, measure
-/// everything, journal the turn, hand the stats to the caller and remember the exchange. The measured
-/// <see cref="TurnStats"/> feed the client, the metrics and the status stream alike.
+/// everything, journal the turn, hand the stats to the caller and remember what the user stated. The measured
+/// <see cref="TurnStats"/> feed the client, the metrics and the status stream alike. A private turn is measured and
+/// counted like any other, but neither journaled nor remembered.
 /// </summary>
 public sealed class ChatPipeline(
     IModelManager models,
@@ -37,8 +38,9 @@ public sealed class ChatPipeline(
 
     /// <summary>
     /// Runs the turn, streaming reply text through <paramref name="deltas"/> and then the stats through
-    /// <paramref name="finished"/> unless the caller has gone; returns the journaled turn. The exchange of a listed
-    /// conversation is remembered after the stats went out, so the client does not wait for it.
+    /// <paramref name="finished"/> unless the caller has gone; returns the turn (journaled unless private). The user's
+    /// message in a listed conversation is remembered after the stats went out, so the client does not wait for it; the
+    /// reply is not a memory, only part of the conversation's history.
     /// </summary>
     /// <exception cref="NothingToReplaceException">The turn replaces the last one of a conversation that has none.</exception>
     /// <exception cref="PromptTooLongException">The message alone does not fit the context.</exception>
@@ -96,16 +98,16 @@ public sealed class ChatPipeline(
         var journaled = new Turn { Stats = stats, UserMessage = turn.Message, Reply = result.Text, RecalledMemories = { recall.Memories } };
         var clientHistory = turn.ClientConversation is null ? null
             : history.Turns.Skip(plan.DroppedTurns).SelectMany(t => t.Messages).ToList();
-        await RecordAsync(journaled, new TurnPrompt(system, userContent, clientHistory), turn.Listed);
+        await RecordAsync(journaled, new TurnPrompt(system, userContent, clientHistory), turn);
 
         // A client that left, or a delete of the conversation, gets no stats and stores nothing more.
         if (!reply.Token.IsCancellationRequested)
         {
             await finished(stats, reply.Token);
-            if (turn.Listed)
+            if (turn.Listed && !turn.Private)
             {
                 await InferenceTracing.StageAsync("memory.store",
-                    () => memory.StoreExchangeAsync(stats.SessionId, turn.Message, result.Text, reply.Token));
+                    () => memory.StoreUserMessageAsync(stats.SessionId, turn.Message, reply.Token));
             }
         }
 
@@ -139,15 +141,19 @@ public sealed class ChatPipeline(
 
     /// <summary>
     /// Feeds the one measured <see cref="TurnStats"/> to the metrics, the journal and the status stream. A cancelled
-    /// turn is recorded too (the client left, the turn still happened), so this does not take the caller's token.
+    /// turn is recorded too (the client left, the turn still happened), so this does not take the caller's token. A
+    /// private turn skips the journal only: its figures carry no text.
     /// </summary>
-    private async Task RecordAsync(Turn turn, TurnPrompt prompt, bool listed)
+    private async Task RecordAsync(Turn turn, TurnPrompt prompt, ChatTurn chat)
     {
         var stats = turn.Stats;
         metrics.Record(stats);
         try
         {
-            await journal.AppendAsync(turn, prompt, listed, CancellationToken.None);
+            if (!chat.Private)
+            {
+                await journal.AppendAsync(turn, prompt, chat.Listed, CancellationToken.None);
+            }
         }
         catch (Exception exception) when (exception is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
         {

@@ -24,8 +24,14 @@ public sealed record ChatTurn(string SessionId, string Message, string? Persona,
     /// <summary>The companion: persona, orchestrator and memory recall. False for a plain chat with the model.</summary>
     public bool Companion { get; init; } = true;
 
-    /// <summary>Part of a listed conversation: journaled as such, and the exchange remembered.</summary>
+    /// <summary>Part of a listed conversation: journaled as such, and the user's message remembered.</summary>
     public bool Listed { get; init; } = true;
+
+    /// <summary>
+    /// A private chat: measured and counted, but nothing of it is written — no journal row, no conversation, no memory.
+    /// Its history comes with the request (<see cref="ClientConversation"/>), since the service keeps none.
+    /// </summary>
+    public bool Private { get; init; }
 
     /// <summary>A GBNF grammar the reply must follow (root rule "root"), or null for free text.</summary>
     public string? Grammar { get; init; }

@@ -16,6 +16,12 @@ public sealed class CampgroundFixture : IAsyncLifetime
     public static readonly string[] Resources = ["inference", "memory", "knob", "web", "gateway"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
+    /// <summary>
+    /// Prometheus's retention in the suite: not its default (15d), so a test sees the setting reach it; not whole weeks,
+    /// which Prometheus prints as weeks.
+    /// </summary>
+    public const string PrometheusRetention = "20d";
+
     /// <summary>A name Chromium resolves to 127.0.0.1 itself, as a DNS rebinding attack makes it do.</summary>
     public const string ReboundHost = "rebind.test";
 
@@ -65,7 +71,7 @@ public sealed class CampgroundFixture : IAsyncLifetime
             [$"--TOMODACHI_DATA={dataDirectory}", $"--TOMODACHI_MODEL_FOLDERS={ModelFolder}",
              // These tests break services on purpose to watch the page show it, and bring them back themselves; the
              // supervisor would race them. The integration tests cover the supervisor.
-             "--Supervision:Enabled=false"], cts.Token);
+             "--Supervision:Enabled=false", $"--Prometheus:Retention:Time={PrometheusRetention}"], cts.Token);
         var inference = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "inference"));
         inference.WithEnvironment("Inference__ModelCache", ModelCache)
             .WithEnvironment("Inference__Download__BaseUrl", hub.BaseUrl.ToString())

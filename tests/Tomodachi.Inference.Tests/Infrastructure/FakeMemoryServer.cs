@@ -15,7 +15,8 @@ namespace Tomodachi.Inference.Tests.Infrastructure;
 
 /// <summary>
 /// A stand-in for the memory service over real gRPC framing on a real HTTP/2 socket: it answers Search with fixed
-/// memories (optionally after a delay), records StoreBatch calls, and answers GetStats with <see cref="Stats"/>
+/// memories (stated by the user) followed by the stored ones whose role the search's filter admits (optionally after a
+/// delay), records StoreBatch calls, and answers GetStats with <see cref="Stats"/>
 /// (or UNAVAILABLE while <see cref="StatsUnavailable"/> is set); the first <see cref="SearchesRefused"/> searches get
 /// UNAVAILABLE, as from a service that is just coming back; Delete of a session answers with the number of memories
 /// stored for it, Delete of all with every one stored (or UNAVAILABLE while <see cref="DeletesUnavailable"/> is set). It speaks the memory contract byte
@@ -63,7 +64,8 @@ public sealed class FakeMemoryServer : IAsyncDisposable
         switch (method)
         {
             case "Search":
-                Searches.Enqueue(SearchRequest.Parser.ParseFrom(payload.Span));
+                var search = SearchRequest.Parser.ParseFrom(payload.Span);
+                Searches.Enqueue(search);
                 if (Searches.Count <= SearchesRefused)
                 {
                     await RefuseAsync(context, "14");
@@ -73,7 +75,7 @@ public sealed class FakeMemoryServer : IAsyncDisposable
                 await Task.Delay(SearchDelay, context.RequestAborted);
                 response = new SearchResponse
                 {
-                    Hits = { Memories.Select(m => new SearchHit { Memory = new Tomodachi.Memory.V1.Memory { Text = m }, Score = 0.9f }) },
+                    Hits = { Recall(search.Filter).Select(m => new SearchHit { Memory = m, Score = 0.9f }) },
                 };
                 break;
             case "StoreBatch":
@@ -118,6 +120,11 @@ public sealed class FakeMemoryServer : IAsyncDisposable
         await context.Response.Body.WriteAsync(frame, context.RequestAborted);
         context.Response.AppendTrailer("grpc-status", "0");
     }
+
+    private IEnumerable<Tomodachi.Memory.V1.Memory> Recall(SearchFilter? filter) =>
+        Memories.Select(text => new Tomodachi.Memory.V1.Memory { Text = text, Role = MemoryRole.User })
+            .Concat(Stored.SelectMany(b => b.Memories).Select(m => new Tomodachi.Memory.V1.Memory { Text = m.Text, Role = m.Role, SessionId = m.SessionId }))
+            .Where(m => filter is null || filter.Role == MemoryRole.Unspecified || m.Role == filter.Role);
 
     /// <summary>A trailers-only reply, as gRPC servers send an error raised before any message.</summary>
     private static Task RefuseAsync(HttpContext context, string status)

@@ -34,7 +34,8 @@ public class ScriptedInferenceService
 
     /// <summary>
     /// Streams <see cref="ReplyDeltas"/> and journals the turn as the real service does: newest first, a stopped reply
-    /// with stop reason cancelled and no stats sent, a replaced turn marked replaced (NOT_FOUND when there is none).
+    /// with stop reason cancelled and no stats sent, a replaced turn marked replaced (NOT_FOUND when there is none), a
+    /// private turn not at all.
     /// </summary>
     public virtual async Task Chat(ChatRequest request, IServerStreamWriter<ChatResponse> responseStream, ServerCallContext context)
     {
@@ -76,8 +77,11 @@ public class ScriptedInferenceService
         stats.FinishedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
         lock (Journal)
         {
-            replaced?.Replaced = true;
-            Journal.Insert(0, new Turn { Stats = stats, UserMessage = request.Message, Reply = reply.ToString() });
+            if (!request.PrivateChat)
+            {
+                replaced?.Replaced = true;
+                Journal.Insert(0, new Turn { Stats = stats, UserMessage = request.Message, Reply = reply.ToString() });
+            }
         }
 
         if (stop != StopReason.Cancelled)

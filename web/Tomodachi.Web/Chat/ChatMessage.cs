@@ -23,6 +23,9 @@ public sealed class ChatMessage(ChatRole role, string text)
     /// <summary>The server's figures for this reply, once it has finished (or, for a stopped reply, once the journal has it).</summary>
     public TurnStats? Stats { get; internal set; }
 
+    /// <summary>A reply of a private chat: it has stats but no journal row, so it cannot be rated or replaced.</summary>
+    public bool Private { get; init; }
+
     /// <summary>Why the reply failed, in words; null when it did not.</summary>
     public string? Error { get; internal set; }
 
@@ -39,10 +42,10 @@ public sealed class ChatMessage(ChatRole role, string text)
     public string? RatingError { get; internal set; }
 
     /// <summary>A reply of a journaled turn (finished, or stopped and found in the journal), which can be rated.</summary>
-    public bool CanBeRated => Role == ChatRole.Assistant && Error is null && Stats is { TurnId.Length: > 0 };
+    public bool CanBeRated => Role == ChatRole.Assistant && Error is null && IsJournaled;
 
     /// <summary>True once the journal holds this reply's turn, so a regenerate or an edit replaces it there.</summary>
-    public bool IsJournaled => Stats is { TurnId.Length: > 0 };
+    public bool IsJournaled => !Private && Stats is { TurnId.Length: > 0 };
 
     internal void Append(string delta) => text.Append(delta);
 

@@ -22,7 +22,7 @@ public sealed partial class ChatSession
             return;
         }
 
-        var generation = await SwitchToAsync(sessionId);
+        var generation = await SwitchToAsync(sessionId, isPrivate: false);
         using var linked = Linked(cancellationToken);
         try
         {
@@ -60,9 +60,9 @@ public sealed partial class ChatSession
     }
 
     /// <summary>Starts a new conversation under a fresh session id, stopping a reply in progress. The persona stays as chosen.</summary>
-    public async Task StartNewAsync() => await SwitchToAsync(NewSessionId());
+    public async Task StartNewAsync() => await SwitchToAsync(NewSessionId(), isPrivate: false);
 
-    private async Task<int> SwitchToAsync(string sessionId)
+    private async Task<int> SwitchToAsync(string sessionId, bool isPrivate)
     {
         if (IsReplying)
         {
@@ -72,6 +72,8 @@ public sealed partial class ChatSession
 
         var generation = ++opened;
         SessionId = sessionId;
+        // Before the events below: a listener that saves the conversation id must already see that it is private.
+        IsPrivate = isPrivate;
         messages.Clear();
         HistoryError = null;
         LastStats = null;

@@ -10,7 +10,8 @@ namespace Tomodachi.Web.Chat;
 /// The conversation of one browser circuit: sends a message to InferenceService.Chat and appends the reply as its
 /// deltas arrive, stops it, regenerates the last reply or resends an edited last message (both replace the last
 /// turn on the server), opens a conversation from the journal, and rates replies through TuningService. The server
-/// keeps the conversation; this holds what the page shows. A failed call becomes words on the line it concerns,
+/// keeps the conversation; this holds what the page shows — except in a private chat, whose lines live only here (see
+/// ChatSession.Private.cs). A failed call becomes words on the line it concerns,
 /// never an exception in the UI.
 /// </summary>
 public sealed partial class ChatSession(
@@ -98,7 +99,7 @@ public sealed partial class ChatSession(
 
     private async Task ReplyAsync(string text, bool replaceLastTurn, CancellationToken cancellationToken)
     {
-        var reply = new ChatMessage(ChatRole.Assistant, "");
+        var reply = new ChatMessage(ChatRole.Assistant, "") { Private = IsPrivate };
         messages.Add(reply);
         IsReplying = true;
         var finished = new TaskCompletionSource();
@@ -108,7 +109,12 @@ public sealed partial class ChatSession(
         Changed?.Invoke();
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.Token, stop.Token);
-        var request = new ChatRequest { SessionId = SessionId, Message = text, Persona = Persona, ReplaceLastTurn = replaceLastTurn };
+        var request = new ChatRequest { SessionId = SessionId, Message = text, Persona = Persona, ReplaceLastTurn = replaceLastTurn, PrivateChat = IsPrivate };
+        if (IsPrivate)
+        {
+            request.History.Add(PrivateHistory());
+        }
+
         try
         {
             using var call = inference.Chat(request, cancellationToken: linked.Token);
@@ -146,7 +152,7 @@ public sealed partial class ChatSession(
         }
 
         Changed?.Invoke();
-        if (reply.Stopped)
+        if (reply.Stopped && !IsPrivate)
         {
             TrackStopped(reply, text);
         }
@@ -172,7 +178,7 @@ public sealed partial class ChatSession(
         return linked;
     }
 
-    private static string NewSessionId() => "web-" + Guid.NewGuid().ToString("N");
+    private static string NewSessionId(string prefix = "web-") => prefix + Guid.NewGuid().ToString("N");
 
     public void Dispose()
     {

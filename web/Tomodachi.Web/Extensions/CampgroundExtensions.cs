@@ -26,6 +26,7 @@ public static class CampgroundExtensions
 
         builder.Services.AddOptions<AlertThresholdOptions>().BindConfiguration(AlertThresholdOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<Retention.PrometheusRetentionOptions>().BindConfiguration(Retention.PrometheusRetentionOptions.SectionName);
         builder.Services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RestartsFeedOptions>().BindConfiguration(RestartsFeedOptions.SectionName)

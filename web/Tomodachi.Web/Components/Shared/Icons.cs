@@ -34,6 +34,7 @@ public enum IconName
     Package,
     Memory,
     Pin,
+    Private,
 }
 
 /// <summary>The SVG elements of each icon, for <see cref="Icon"/> and for markup built outside components.</summary>
@@ -78,6 +79,8 @@ public static class Icons
         IconName.Package => "<path d=\"M12 3 3 7.5v9L12 21l9-4.5v-9z\"/><path d=\"M3 7.5 12 12l9-4.5\"/><path d=\"M12 12v9\"/>",
         IconName.Memory => "<path d=\"M9 18h6M10 21h4\"/><path d=\"M12 3a6 6 0 0 0-4 10.5c.7.7 1 1.5 1 2.5h6c0-1 .3-1.8 1-2.5A6 6 0 0 0 12 3z\"/>",
         IconName.Pin => "<path d=\"M9 3h6l-1 6 4 4H6l4-4z\"/><path d=\"M12 13v8\"/>",
+        IconName.Private => "<path d=\"M3 3l18 18\"/><path d=\"M10.6 6.1A9.8 9.8 0 0 1 12 6c5 0 9 6 9 6a17 17 0 0 1-2.6 3.2\"/>" +
+            "<path d=\"M6.6 7.6A17 17 0 0 0 3 12s4 6 9 6a9 9 0 0 0 4.4-1.2\"/><path d=\"M9.9 9.9a3 3 0 0 0 4.2 4.2\"/>",
         _ => throw new ArgumentOutOfRangeException(nameof(icon), icon, "No such icon."),
     };
 
