@@ -227,7 +227,7 @@ public sealed class ConversationTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.Cancelled, ended.StatusCode);
         Assert.True(Assert.Single(_memory.Deletes).All);
-        Assert.Equal((2u, 4ul), (forgot.ConversationsDeleted, forgot.MemoriesDeleted));
+        Assert.Equal((2u, 2ul), (forgot.ConversationsDeleted, forgot.MemoriesDeleted));
         Assert.True(forgot.TurnsDeleted >= 2);
         Assert.Empty((await Conversations.ListConversationsAsync(new ListConversationsRequest())).Conversations);
         Assert.Empty((await Client.ListTurnsAsync(new ListTurnsRequest())).Turns);
