@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Tomodachi.Inference.V1;
+using Tomodachi.Memory.V1;
 using Tomodachi.Web.Components.Status;
 using Tomodachi.Web.Feeds;
 using Tomodachi.Web.Retention;
@@ -49,10 +50,32 @@ public sealed class RetentionSectionTests : BunitContext
         Assert.Equal(["N/A", "N/A", "15d"], new[] { "#retentionJournal", "#retentionLastSweep", "#retentionPrometheus" }.Select(id => offline.Find(id).TextContent));
     }
 
-    private IRenderedComponent<RetentionSection> Render(JournalRetention journal, PrometheusRetentionOptions prometheus, FeedStatus? api = null) =>
+    [Fact]
+    public void Memory_limits_and_the_memory_services_last_sweep_are_shown_and_offline_is_not_available()
+    {
+        var memories = new MemoryRetention { MaxAgeDays = 365, MaxCount = 1, LastSweepAt = Timestamp.FromDateTimeOffset(SweptAt), LastSweepDeleted = 3 };
+        var failed = new MemoryRetention { MaxCount = 500, LastSweepAt = Timestamp.FromDateTimeOffset(SweptAt), LastSweepProblem = "database is locked" };
+
+        var shown = Render(new JournalRetention(), new PrometheusRetentionOptions(), memories: memories);
+        var failing = Render(new JournalRetention(), new PrometheusRetentionOptions(), memories: failed);
+        var unlimited = Render(new JournalRetention(), new PrometheusRetentionOptions(), memories: new MemoryRetention());
+        var offline = Render(new JournalRetention(), new PrometheusRetentionOptions(), memories: memories, memoryStatus: FeedStatus.Offline("Unavailable"));
+
+        Assert.Equal("365 days, at most 1 memory, pinned ones for good", shown.Find("#retentionMemories").TextContent);
+        Assert.Equal("2026-12-05 13:04:05: 3 memories deleted", shown.Find("#retentionMemorySweep").TextContent);
+        Assert.Equal("the newest 500 memories, pinned ones for good", failing.Find("#retentionMemories").TextContent);
+        Assert.Equal("2026-12-05 13:04:05: failed (database is locked)", failing.Find("#retentionMemorySweep").TextContent);
+        Assert.Equal(["kept until you delete them", "none needed"], new[] { "#retentionMemories", "#retentionMemorySweep" }.Select(id => unlimited.Find(id).TextContent));
+        Assert.Equal(["N/A", "N/A"], new[] { "#retentionMemories", "#retentionMemorySweep" }.Select(id => offline.Find(id).TextContent));
+    }
+
+    private IRenderedComponent<RetentionSection> Render(
+        JournalRetention journal, PrometheusRetentionOptions prometheus, FeedStatus? api = null, MemoryRetention? memories = null, FeedStatus? memoryStatus = null) =>
         Render<RetentionSection>(p => p
             .Add(s => s.Api, api ?? FeedStatus.Online)
             .Add(s => s.Journal, journal)
+            .Add(s => s.Memories, memories)
+            .Add(s => s.MemoryStatus, memoryStatus ?? FeedStatus.Online)
             .Add(s => s.Prometheus, prometheus)
             .Add(s => s.Zone, TimeZoneInfo.Utc));
 }
