@@ -19,30 +19,16 @@ public sealed class JournalRetentionSweeper(
     JournalRetentionStatus status,
     IOptions<JournalRetentionOptions> options,
     TimeProvider time,
-    ILogger<JournalRetentionSweeper> logger) : BackgroundService
+    ILogger<JournalRetentionSweeper> logger)
+    : PeriodicWork(time, options.Value.Enabled ? options.Value.SweepInterval : null, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        if (!settings.Enabled)
-        {
-            return;
-        }
-
-        // Created before the first sweep, so a tick due while a sweep runs is not lost.
-        using var timer = new PeriodicTimer(settings.SweepInterval, time);
-        do
-        {
-            await SweepAsync(stoppingToken);
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
     /// <summary>One sweep now; its outcome goes to <see cref="JournalRetentionStatus"/> and the log.</summary>
     public async Task<JournalSweep> SweepAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         JournalSweep sweep;
         try
         {

@@ -4,27 +4,9 @@ using Tomodachi.Memory.Extensions;
 namespace Tomodachi.Memory.Memories;
 
 /// <summary>Runs <see cref="RetentionSweeper"/> at start-up and then every sweep interval, when a limit is set.</summary>
-public sealed class RetentionWorker(RetentionSweeper retention, IOptions<MemoryRetentionOptions> options, TimeProvider time) : BackgroundService
+public sealed class RetentionWorker(
+    RetentionSweeper retention, IOptions<MemoryRetentionOptions> options, TimeProvider time, ILogger<RetentionWorker> logger)
+    : PeriodicWork(time, options.Value.Enabled ? TimeSpan.FromMinutes(options.Value.SweepIntervalMinutes) : null, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.SweepIntervalMinutes), time);
-        try
-        {
-            do
-            {
-                await retention.SweepAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down; the next start sweeps first thing.
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => retention.SweepAsync(cancellationToken);
 }

@@ -16,11 +16,11 @@ public sealed class MemoryStatsSampler(
     TimeProvider time,
     IOptions<TuningOptions> options,
     IOptions<InferenceOptions> inference,
-    ILogger<MemoryStatsSampler> logger) : PeriodicSampler(time, options.Value.MemorySampleInterval, logger)
+    ILogger<MemoryStatsSampler> logger) : PeriodicWork(time, options.Value.MemorySampleInterval, logger)
 {
     private IMemoryStatsHistory? history;
 
-    protected override async Task SampleAsync(CancellationToken ct)
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
         MemoryStats stats;
         try

@@ -10,12 +10,12 @@ namespace Tomodachi.Inference.Tuning.Memory;
 /// </summary>
 public sealed class RssSampler(
     IServiceProvider services, ProcessMemorySampler memory, TimeProvider time, IOptions<TuningOptions> options, ILogger<RssSampler> logger)
-    : PeriodicSampler(time, options.Value.RssSampleInterval, logger)
+    : PeriodicWork(time, options.Value.RssSampleInterval, logger)
 {
     private readonly string runId = Guid.NewGuid().ToString("N");
     private IRssHistory? history;
 
-    protected override async Task SampleAsync(CancellationToken ct)
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
         // Retried each tick until the journal opens; the journal health check reports why it does not.
         history ??= services.GetRequiredService<IRssHistory>();
