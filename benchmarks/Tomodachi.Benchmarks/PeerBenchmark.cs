@@ -23,7 +23,7 @@ public static class PeerBenchmark
         using var services = await GatewayedInference.StartAsync(model.Path, TimeSpan.FromMilliseconds(50), cancellationToken);
         var gateway = services.ThroughGateway;
         await server.CompleteAsync(Prompt, cancellationToken);
-        await ChatAsync(gateway, "peer-warmup", cancellationToken);
+        await SettleAsync(gateway, "peer", cancellationToken);
 
         async Task<int> PeerTokens(int _) => (await server.CompleteAsync(Prompt, cancellationToken)).Tokens;
 

@@ -20,10 +20,10 @@ public static class SpeedTargets
         using var one = BareLoop.Open(model.Path);
         using var four = BareLoop.Open(model.Path, sequences: 4);
         var gateway = services.ThroughGateway;
-        // Unmeasured: JIT on both sides and the first touch of the weights. The second chat finds the persona's
-        // prefix in the KV cache, as every later one does: its evaluated prompt is the length the bare loop decodes.
-        await ChatAsync(gateway, "targets-warmup-0", cancellationToken);
-        var promptTokens = Evaluated(await ChatAsync(gateway, "targets-warmup-1", cancellationToken));
+        // Unmeasured: JIT on both sides until it settles, and the first touch of the weights. Every chat after the
+        // first finds the persona's prefix in the KV cache: its evaluated prompt is the length the bare loop decodes.
+        await SettleAsync(gateway, "targets", cancellationToken);
+        var promptTokens = Evaluated(await ChatAsync(gateway, "targets-warmup", cancellationToken));
         one.Run(promptTokens, GeneratedTokens, 0);
         four.Run(promptTokens, GeneratedTokens, 0);
 

@@ -10,7 +10,6 @@ namespace Tomodachi.Benchmarks;
 public static class SteadyCpuBenchmark
 {
     private const int Window = 5;
-    private const int Between = 30;
 
     public static async Task RunAsync(BenchmarkModel model, TextWriter output, CancellationToken cancellationToken)
     {
@@ -21,12 +20,9 @@ public static class SteadyCpuBenchmark
         output.WriteLine($"CPU outside the decode threads, one chat at a time through the gateway, {GeneratedTokens}-token replies:");
         output.WriteLine($"chats 2–{Window + 1} after start:");
         output.WriteLine(await WindowAsync(services, "steady-first", cancellationToken));
-        for (var chat = 0; chat < Between; chat++)
-        {
-            await ChatAsync(gateway, $"steady-between-{chat}", cancellationToken);
-        }
+        await SettleAsync(gateway, "steady-between", cancellationToken);
 
-        output.WriteLine($"chats {Window + Between + 2}–{2 * Window + Between + 1} after start:");
+        output.WriteLine($"chats {Window + SteadyStateChats + 2}–{2 * Window + SteadyStateChats + 1} after start:");
         output.WriteLine(await WindowAsync(services, "steady-later", cancellationToken));
     }
 
