@@ -215,7 +215,7 @@ public sealed class ConversationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Forgetting_everything_stops_the_reply_in_progress_first_then_empties_the_journal_and_memory()
+    public async Task Forgetting_everything_stops_the_reply_in_progress_first_then_empties_the_journal_memory_and_prompt_cache()
     {
         await Client.ChatToEndAsync(ChatExtensions.Request("the first chat", 4, session: "first"));
         await Client.ChatToEndAsync(ChatExtensions.Request("the second chat", 4, session: "second"));
@@ -231,6 +231,9 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.True(forgot.TurnsDeleted >= 2);
         Assert.Empty((await Conversations.ListConversationsAsync(new ListConversationsRequest())).Conversations);
         Assert.Empty((await Client.ListTurnsAsync(new ListTurnsRequest())).Turns);
+        // Nor does the prompt cache still hold the forgotten chats: the same words start from nothing.
+        var again = (await Client.ChatToEndAsync(ChatExtensions.Request("the first chat", 4, session: "again")))[^1].Stats;
+        Assert.Equal(0u, again.CachedPromptTokens);
     }
 
     [Fact]

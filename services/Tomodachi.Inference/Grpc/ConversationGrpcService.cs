@@ -2,6 +2,7 @@ using Grpc.Core;
 using Tomodachi.Inference.Conversations;
 using Tomodachi.Inference.Journal;
 using Tomodachi.Inference.Memory;
+using Tomodachi.Inference.Models;
 using Tomodachi.Inference.V1;
 
 namespace Tomodachi.Inference.Grpc;
@@ -12,7 +13,11 @@ namespace Tomodachi.Inference.Grpc;
 /// turns, so a failure part-way leaves the conversations whole rather than half gone.
 /// </summary>
 public sealed class ConversationGrpcService(
-    IConversationStore conversations, IMemoryRecall memory, ActiveReplies replies, ILogger<ConversationGrpcService> logger)
+    IConversationStore conversations,
+    IMemoryRecall memory,
+    ActiveReplies replies,
+    IModelManager models,
+    ILogger<ConversationGrpcService> logger)
     : ConversationService.ConversationServiceBase
 {
     public override async Task<ListConversationsResponse> ListConversations(ListConversationsRequest request, ServerCallContext context)
@@ -68,6 +73,7 @@ public sealed class ConversationGrpcService(
         await replies.StopAllAsync();
         var memories = await DeleteMemoriesAsync(() => memory.DeleteAllAsync(context.CancellationToken));
         var (conversationCount, turns) = await conversations.DeleteEverythingAsync(CancellationToken.None);
+        ForgetCachedPrompts();
         logger.LogInformation("Forgot everything: {Conversations} conversations, {Turns} turns, {Memories} memories", conversationCount, turns, memories);
         return new ForgetEverythingResponse { ConversationsDeleted = (uint)conversationCount, TurnsDeleted = (uint)turns, MemoriesDeleted = (ulong)memories };
     }
@@ -82,6 +88,16 @@ public sealed class ConversationGrpcService(
         var conversation = await conversations.GetConversationAsync(SessionId(request.SessionId), context.CancellationToken)
             ?? throw NotFound(request.SessionId);
         return ConversationExport.Render(conversation, request.Format);
+    }
+
+    /// <summary>
+    /// The slots' prompt cache keeps the tokens of the last conversations for reuse; forgetting everything drops them
+    /// too, so no later prompt is served from what was said before.
+    /// </summary>
+    private void ForgetCachedPrompts()
+    {
+        using var lease = models.TryAcquire();
+        lease?.Model.Engine.Cache.ClearAll();
     }
 
     /// <summary>Memories go first: when the memory service cannot delete them, nothing is deleted at all.</summary>
