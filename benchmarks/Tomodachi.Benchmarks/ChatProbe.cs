@@ -13,9 +13,10 @@ public sealed record ChatSample(double ClientTokensPerSecond, TurnStats Stats, l
 /// <summary>
 /// Four chats at once: <paramref name="Whole"/> counts whole requests (prompts included) over the wall time of all
 /// four, <paramref name="Generation"/> the tokens after each chat's first over the time from the earliest first delta
-/// to the latest last one — the basis of the bare loop's generation speed.
+/// to the latest last one — the basis of the bare loop's generation speed. <paramref name="SlowestFirstTokenMs"/> and
+/// <paramref name="SlowestRetrievalMs"/> show what a slow whole-request figure waited for.
 /// </summary>
-public sealed record FourChats(double Whole, double Generation);
+public sealed record FourChats(double Whole, double Generation, double SlowestFirstTokenMs, double SlowestRetrievalMs);
 
 public static class ChatProbe
 {
@@ -114,12 +115,10 @@ public static class ChatProbe
             return (int)chats[i].Stats.CompletionTokens;
         });
         var streamed = Stopwatch.GetElapsedTime(chats.Min(chat => chat.FirstDelta), chats.Max(chat => chat.LastDelta));
-        return new FourChats(whole, chats.Sum(chat => chat.Stats.CompletionTokens - 1.0) / streamed.TotalSeconds);
+        return new FourChats(whole, chats.Sum(chat => chat.Stats.CompletionTokens - 1.0) / streamed.TotalSeconds,
+            chats.Max(chat => chat.Stats.TimeToFirstTokenMs), chats.Max(chat => chat.Stats.RetrievalMs));
     }
 
-    /// <summary>Four chats at once, whole requests: what <see cref="FourAtOnceAsync"/> gives for any other server.</summary>
-    public static async Task<double> FourChatsAtOnceAsync(InferenceService.InferenceServiceClient client, string name, CancellationToken cancellationToken) =>
-        (await FourChatsAsync(client, name, cancellationToken)).Whole;
 
     public static double Median(IEnumerable<double> values)
     {

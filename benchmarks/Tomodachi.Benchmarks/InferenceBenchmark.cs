@@ -52,7 +52,7 @@ public static class InferenceBenchmark
         var viaGateway = await SequentialAsync(throughGateway, "gateway", repeats, cancellationToken);
         Report("through the gateway", viaGateway);
 
-        var aggregate = await FourChatsAtOnceAsync(throughGateway, "four", cancellationToken);
+        var aggregate = (await FourChatsAsync(throughGateway, "four", cancellationToken)).Whole;
         var oneChat = Median(viaGateway.Select(s => s.Stats.CompletionTokens / (s.Stats.TotalLatencyMs / 1000)));
         output.WriteLine($"  4 chats at once through the gateway: {aggregate:0.0} t/s aggregate (whole turns, prompts included) " +
             $"vs {oneChat:0.0} t/s for one chat = {aggregate / oneChat:0.00}x; RSS {rss / 1e6:0} MB");
