@@ -23,8 +23,11 @@ public static class BenchmarkServices
             $"--Inference:StreamFlushInterval={streamFlushInterval}",
             // Benchmark turns belong beside the benchmark's models, never in the owner's journal.
             $"--Inference:Journal:Path={Path.Combine(modelCache ?? Path.GetDirectoryName(modelPath)!, "journal.db")}",
-            // No memory service in the benchmark: a closed port fails at once and costs the turn nothing measurable.
+            // No memory service in the benchmark: a closed port, and the shortest wait for it. A refused Search is retried
+            // once after a random backoff of up to 100 ms (MemoryCallRetries), which would hold every turn that long and
+            // stagger chats that arrive together; the 10 ms deadline ends the search first.
             "--services:memory:grpc:0=http://127.0.0.1:9",
+            "--Inference:MemoryTimeout=00:00:00.010",
         ], environment);
 
     /// <summary>The gateway in front of <paramref name="inference"/>, as browsers and gRPC clients reach it.</summary>
