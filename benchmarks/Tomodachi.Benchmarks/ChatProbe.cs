@@ -119,7 +119,6 @@ public static class ChatProbe
             chats.Max(chat => chat.Stats.TimeToFirstTokenMs), chats.Max(chat => chat.Stats.RetrievalMs));
     }
 
-
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
